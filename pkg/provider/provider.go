@@ -29,9 +29,12 @@ const (
 
 // Sentinel errors providers wrap so callers can branch without parsing text.
 var (
-	ErrNotFound    = errors.New("not found")
-	ErrUnavailable = errors.New("container runtime unavailable")
-	ErrUnsupported = errors.New("not supported by this runtime")
+	ErrNotFound = errors.New("not found")
+	// ErrAlreadyExists is a name collision: a container (or network) with
+	// that name is already there.
+	ErrAlreadyExists = errors.New("already exists")
+	ErrUnavailable   = errors.New("container runtime unavailable")
+	ErrUnsupported   = errors.New("not supported by this runtime")
 )
 
 // Provider drives one container runtime. Every method is safe for concurrent use.
