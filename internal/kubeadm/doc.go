@@ -1,0 +1,12 @@
+// Package kubeadm renders the kubeadm configuration file for one kina node
+// and applies kind-style kubeadmConfigPatches to it.
+//
+// It is pure: nothing here touches a node or the host. The create pipeline
+// reads /kind/version from the node, fills a Config, and calls Build (or
+// Render, Patch and StripMetadata in turn), then writes the result to the
+// node and runs `kubeadm init|join --config <file>`.
+//
+// The file uses kubeadm.k8s.io/v1beta3 for Kubernetes up to 1.35 and
+// v1beta4 from 1.36, as kind does, so the same kubeadmConfigPatches mean
+// the same thing under kina and kind.
+package kubeadm

@@ -1,0 +1,142 @@
+package kubeadm
+
+import (
+	"strings"
+
+	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
+)
+
+func (r *renderer) ipv6Only() bool { return r.c.IPFamily == v1alpha4.IPv6Family }
+
+func (r *renderer) cluster() clusterConfiguration {
+	gates := joinGates(r.gates)
+	var apiArgs, cmArgs, schedArgs []arg
+	if len(r.c.RuntimeConfig) > 0 {
+		apiArgs = append(apiArgs, arg{"runtime-config", joinPairs(r.c.RuntimeConfig)})
+	}
+	if gates != "" {
+		apiArgs = append(apiArgs, arg{"feature-gates", gates})
+		cmArgs = append(cmArgs, arg{"feature-gates", gates})
+		schedArgs = append(schedArgs, arg{"feature-gates", gates})
+	}
+	cmArgs = append(cmArgs, arg{"enable-hostpath-provisioner", "true"})
+	if r.ipv6Only() {
+		// Their defaults bind 0.0.0.0 / 127.0.0.1, absent on IPv6-only.
+		cmArgs = append(cmArgs, arg{"bind-address", "::"})
+		schedArgs = append(schedArgs, arg{"bind-address", "::1"})
+	}
+	return clusterConfiguration{
+		typeMeta: r.meta(r.api, "ClusterConfiguration"),
+		// Explicit, or kubeadm asks dl.k8s.io for the stable version.
+		KubernetesVersion:    r.version.String(),
+		ClusterName:          r.c.ClusterName,
+		ControlPlaneEndpoint: r.c.ControlPlaneEndpoint,
+		APIServer:            apiServer{CertSANs: r.certSANs(), ExtraArgs: extraArgs(r.api, apiArgs)},
+		ControllerManager:    component{ExtraArgs: extraArgs(r.api, cmArgs)},
+		Scheduler:            component{ExtraArgs: extraArgs(r.api, schedArgs)},
+		Networking:           networking{PodSubnet: r.c.PodSubnet, ServiceSubnet: r.c.ServiceSubnet},
+	}
+}
+
+func (r *renderer) initOrJoin() any {
+	if r.c.Bootstrap {
+		return r.initConfig()
+	}
+	return r.joinConfig()
+}
+
+func (r *renderer) endpoint() apiEndpoint {
+	return apiEndpoint{AdvertiseAddress: r.ips[0], BindPort: r.c.APIBindPort}
+}
+
+func (r *renderer) nodeRegistration() nodeRegistration {
+	args := []arg{{"node-ip", strings.Join(r.ips, ",")}}
+	if r.c.ProviderID != "" {
+		args = append(args, arg{"provider-id", r.c.ProviderID})
+	}
+	if len(r.c.NodeLabels) > 0 {
+		args = append(args, arg{"node-labels", joinPairs(r.c.NodeLabels)})
+	}
+	return nodeRegistration{
+		Name:             r.c.NodeName,
+		CRISocket:        r.c.CRISocket,
+		KubeletExtraArgs: extraArgs(r.api, args),
+	}
+}
+
+// initConfig skips preflight (images are preloaded; its checks assume a
+// real host) and, without kube-proxy, the kube-proxy addon.
+func (r *renderer) initConfig() initConfiguration {
+	skip := []string{"preflight"}
+	if r.c.KubeProxyMode == ProxyModeNone {
+		skip = append(skip, "addon/kube-proxy")
+	}
+	return initConfiguration{
+		typeMeta:         r.meta(r.api, "InitConfiguration"),
+		BootstrapTokens:  []bootstrapToken{{Token: r.c.Token}},
+		LocalAPIEndpoint: r.endpoint(),
+		NodeRegistration: r.nodeRegistration(),
+		SkipPhases:       skip,
+	}
+}
+
+func (r *renderer) joinConfig() joinConfiguration {
+	j := joinConfiguration{
+		typeMeta:         r.meta(r.api, "JoinConfiguration"),
+		NodeRegistration: r.nodeRegistration(),
+		Discovery: discovery{BootstrapToken: bootstrapTokenDiscovery{
+			APIServerEndpoint: r.c.ControlPlaneEndpoint,
+			Token:             r.c.Token,
+			// The CA is fresh and the network private, as in kind.
+			UnsafeSkipCAVerification: true,
+		}},
+		SkipPhases: []string{"preflight"},
+	}
+	if r.c.Role == ControlPlane {
+		j.ControlPlane = &joinControlPlane{LocalAPIEndpoint: r.endpoint()}
+	}
+	return j
+}
+
+func (r *renderer) kubelet() kubeletConfiguration {
+	k := kubeletConfiguration{
+		typeMeta:                    r.meta(kubeletAPIVersion, "KubeletConfiguration"),
+		CgroupDriver:                r.c.CgroupDriver,
+		CgroupRoot:                  r.c.CgroupRoot,
+		FailSwapOn:                  false,
+		ImageGCHighThresholdPercent: 100,
+		EvictionHard: map[string]string{
+			"nodefs.available":  "0%",
+			"nodefs.inodesFree": "0%",
+			"imagefs.available": "0%",
+		},
+		FeatureGates: r.gates,
+	}
+	if r.version.AtLeast(1, 31) {
+		// From 1.35 the kubelet refuses cgroup v1 hosts unless told not
+		// to; the field exists from 1.31 and is harmless on v2.
+		f := false
+		k.FailCgroupV1 = &f
+	}
+	if r.ipv6Only() {
+		k.Address, k.HealthzBindAddress = "::", "::"
+	}
+	return k
+}
+
+func (r *renderer) kubeProxy() kubeProxyConfiguration {
+	return kubeProxyConfiguration{
+		typeMeta:     r.meta(kubeProxyAPIVersion, "KubeProxyConfiguration"),
+		Mode:         string(r.c.KubeProxyMode),
+		FeatureGates: r.gates,
+		IPTables:     proxyIPTables{MinSyncPeriod: "1s"},
+		Conntrack: proxyConntrack{
+			MaxPerCore: 0,
+			// nftables on kernels before 6.1 needs it (kind sets it when
+			// rootful; a user namespace cannot write it).
+			TCPBeLiberal:          r.c.KubeProxyMode == v1alpha4.NFTablesProxyMode && !r.c.Rootless,
+			TCPEstablishedTimeout: "0s",
+			TCPCloseWaitTimeout:   "0s",
+		},
+	}
+}
