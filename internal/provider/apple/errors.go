@@ -69,6 +69,10 @@ var classify = []struct {
 	{"is not running", ErrNotRunning, ""},
 	{"not found", provider.ErrNotFound, ""},
 	{"no network for id", provider.ErrNotFound, ""},
+	// Before 0.10 the error code is printed too; some messages only carry
+	// their meaning there ("notFound: \"failed to delete …\"").
+	{"notFound:", provider.ErrNotFound, ""},
+	{"exists:", provider.ErrAlreadyExists, ""},
 }
 
 // cliError turns a failed command into a *CLIError when its stderr holds an
