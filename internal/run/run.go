@@ -123,3 +123,6 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 }
 
 func (t *tailBuffer) String() string { return string(t.buf) }
+
+// LookPath finds an executable on PATH.
+func LookPath(name string) (string, error) { return exec.LookPath(name) }

@@ -1,0 +1,180 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// toolImage is a busybox image baked into the node image (the local-path
+// helper); test pods use it with imagePullPolicy Never since no registry is reachable.
+func toolImage() string {
+	if v := os.Getenv("KINA_E2E_TOOL_IMAGE"); v != "" {
+		return v
+	}
+	return defaultToolImage
+}
+
+// checkNodesReady asserts that exactly want nodes exist and all are Ready.
+func checkNodesReady(c *testCluster, want int) []string {
+	c.t.Helper()
+	out := c.mustKubectl("", "get", "nodes", "-o",
+		`jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}`)
+	var names []string
+	for _, line := range strings.Fields(out) {
+		name, status, _ := strings.Cut(line, "=")
+		if status != "True" {
+			c.t.Errorf("node %s is not Ready (%s)", name, status)
+		}
+		names = append(names, name)
+	}
+	if len(names) != want {
+		c.t.Fatalf("got %d nodes %v, want %d", len(names), names, want)
+	}
+	return names
+}
+
+// checkCoreDNS waits for the coredns Deployment to be available.
+func checkCoreDNS(c *testCluster) {
+	c.t.Helper()
+	c.mustKubectl("", "-n", "kube-system", "wait", "--for=condition=Available", "deployment/coredns", "--timeout=180s")
+}
+
+// echoManifest is a DaemonSet of tiny HTTP servers (one per node, control
+// planes included) answering with their node's name, and a Service in front.
+func echoManifest() string {
+	return fmt.Sprintf(`apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: echo, labels: {app: echo}}
+spec:
+  selector: {matchLabels: {app: echo}}
+  template:
+    metadata: {labels: {app: echo}}
+    spec:
+      tolerations: [{operator: Exists}]
+      containers:
+      - name: echo
+        image: %[1]s
+        imagePullPolicy: Never
+        command: [sh, -c, 'mkdir -p /www && echo "$NODE" > /www/index.html && exec httpd -f -p 8080 -h /www']
+        env: [{name: NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}]
+        ports: [{containerPort: 8080}]
+        readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: echo}
+spec:
+  selector: {app: echo}
+  ports: [{port: 8080, targetPort: 8080}]
+`, toolImage())
+}
+
+type echoPod struct{ name, node, ip string }
+
+// deployEcho starts the echo DaemonSet and returns its pods once all are ready.
+func deployEcho(c *testCluster, nodes int) []echoPod {
+	c.t.Helper()
+	c.mustKubectl(echoManifest(), "apply", "-f", "-")
+	c.eventually("echo pods ready", 3*time.Minute, func() error {
+		out, err := c.kubectl("", "get", "daemonset", "echo", "-o", "jsonpath={.status.numberReady}")
+		if err != nil {
+			return err
+		}
+		if out != fmt.Sprint(nodes) {
+			return fmt.Errorf("%s of %d echo pods ready", out, nodes)
+		}
+		return nil
+	})
+	out := c.mustKubectl("", "get", "pods", "-l", "app=echo", "-o",
+		`jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName} {.status.podIP}{"\n"}{end}`)
+	var pods []echoPod
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			c.t.Fatalf("unexpected pod line %q", line)
+		}
+		pods = append(pods, echoPod{f[0], f[1], f[2]})
+	}
+	return pods
+}
+
+// checkPodToPod makes every echo pod fetch the page of the next pod (on
+// another node when there are several) by pod IP.
+func checkPodToPod(c *testCluster, pods []echoPod) {
+	c.t.Helper()
+	for i, from := range pods {
+		to := pods[(i+1)%len(pods)]
+		out := c.mustKubectl("", "exec", from.name, "--", "wget", "-qO-", "-T", "5", "http://"+to.ip+":8080/")
+		if strings.TrimSpace(out) != to.node {
+			c.t.Errorf("pod on %s fetched %q from %s (%s), want %q", from.node, out, to.ip, to.node, to.node)
+		}
+	}
+}
+
+// checkServiceDNS resolves the Service's name through CoreDNS and fetches a
+// page through kube-proxy's ClusterIP rules.
+func checkServiceDNS(c *testCluster, from echoPod) {
+	c.t.Helper()
+	c.eventually("service DNS", time.Minute, func() error {
+		_, err := c.kubectl("", "exec", from.name, "--", "nslookup", "echo.default.svc.cluster.local")
+		return err
+	})
+	out := c.mustKubectl("", "exec", from.name, "--", "wget", "-qO-", "-T", "5", "http://echo.default.svc.cluster.local:8080/")
+	if strings.TrimSpace(out) == "" {
+		c.t.Errorf("service echo answered with an empty page")
+	}
+}
+
+// checkStorage binds a PersistentVolumeClaim through the default
+// StorageClass and writes to it from a pod.
+func checkStorage(c *testCluster) {
+	c.t.Helper()
+	c.mustKubectl(fmt.Sprintf(`apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 16Mi}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: writer}
+spec:
+  restartPolicy: Never
+  tolerations: [{operator: Exists}]
+  containers:
+  - name: w
+    image: %s
+    imagePullPolicy: Never
+    command: [sh, -c, 'echo ok > /data/file && cat /data/file']
+    volumeMounts: [{name: d, mountPath: /data}]
+  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]
+`, toolImage()), "apply", "-f", "-")
+	c.eventually("PVC bound and writer done", 3*time.Minute, func() error {
+		phase, err := c.kubectl("", "get", "pvc", "data", "-o", "jsonpath={.status.phase}")
+		if err != nil || phase != "Bound" {
+			return fmt.Errorf("pvc phase %q: %v", phase, err)
+		}
+		pod, err := c.kubectl("", "get", "pod", "writer", "-o", "jsonpath={.status.phase}")
+		if err != nil || pod != "Succeeded" {
+			return fmt.Errorf("writer phase %q: %v", pod, err)
+		}
+		return nil
+	})
+	if sc := c.mustKubectl("", "get", "pvc", "data", "-o", "jsonpath={.spec.storageClassName}"); sc != "standard" {
+		c.t.Errorf("PVC got StorageClass %q, want the default %q", sc, "standard")
+	}
+}
+
+// checkWorking runs every functional check on a cluster of n nodes.
+func checkWorking(t *testing.T, c *testCluster, n int) {
+	checkNodesReady(c, n)
+	checkCoreDNS(c)
+	pods := deployEcho(c, n)
+	checkPodToPod(c, pods)
+	checkServiceDNS(c, pods[0])
+	checkStorage(c)
+}

@@ -1,0 +1,79 @@
+package create
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"text/template"
+	"time"
+)
+
+const (
+	cniManifest     = "/kind/manifests/default-cni.yaml"
+	storageManifest = "/kind/manifests/default-storage.yaml"
+	// templateMarker is the text kind looks for before treating the CNI
+	// manifest as a Go template.
+	templateMarker = "would you kindly template this file"
+)
+
+// installCNI applies the node image's CNI manifest with the pod subnet filled in.
+func (c *cluster) installCNI(ctx context.Context) error {
+	manifest, err := c.catManifest(ctx, cniManifest)
+	if err != nil {
+		return err
+	}
+	if strings.Contains(manifest, templateMarker) {
+		if manifest, err = renderCNI(manifest, c.opts.Config.Cluster.Networking.PodSubnet); err != nil {
+			return err
+		}
+	}
+	_, err = c.kubectl(ctx, manifest, "apply", "-f", "-")
+	return err
+}
+
+func renderCNI(manifest, podSubnet string) (string, error) {
+	t, err := template.New("cni").Parse(manifest)
+	if err != nil {
+		return "", fmt.Errorf("parse %s as a template: %w", cniManifest, err)
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, struct{ PodSubnet string }{podSubnet}); err != nil {
+		return "", fmt.Errorf("render %s: %w", cniManifest, err)
+	}
+	return b.String(), nil
+}
+
+// installStorage applies the node image's default StorageClass manifest.
+func (c *cluster) installStorage(ctx context.Context) error {
+	manifest, err := c.catManifest(ctx, storageManifest)
+	if err != nil {
+		return err
+	}
+	_, err = c.kubectl(ctx, manifest, "apply", "-f", "-")
+	return err
+}
+
+func (c *cluster) catManifest(ctx context.Context, path string) (string, error) {
+	out, err := nodeRun(ctx, c.p, c.plan.Bootstrap, nil, "cat", path)
+	if err != nil {
+		return "", fmt.Errorf("read %s from the node image: %w", path, err)
+	}
+	return out, nil
+}
+
+// waitReady waits until every node reports Ready. kubectl wait watches the
+// nodes instead of polling, so it returns as soon as the last one turns Ready.
+// Running out of time is reported, not treated as a failure (as kind does).
+func (c *cluster) waitReady(ctx context.Context) (bool, error) {
+	deadline := time.Now().Add(c.opts.Wait)
+	_, err := c.kubectl(ctx, "", "wait", "--for=condition=Ready", "nodes", "--all",
+		fmt.Sprintf("--timeout=%ds", int(time.Until(deadline).Seconds())+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		return false, nil
+	}
+	return true, nil
+}

@@ -1,0 +1,99 @@
+package create
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/kina-dev/kina/internal/kubeadm"
+	"github.com/kina-dev/kina/pkg/provider"
+)
+
+// nodeFacts is what a node's image and network say about it.
+type nodeFacts struct {
+	version      string
+	cgroupDriver string
+	ipv4, ipv6   string
+}
+
+// readFacts reads the Kubernetes version and containerd's cgroup driver in one
+// exec, then asks the provider for the node's addresses.
+func readFacts(ctx context.Context, p provider.Provider, name string) (nodeFacts, error) {
+	var f nodeFacts
+	out, err := nodeRun(ctx, p, name, nil, "cat", "/kind/version", "/etc/containerd/config.toml")
+	if err != nil {
+		return f, fmt.Errorf("read node image facts: %w", err)
+	}
+	version, rest, _ := strings.Cut(out, "\n")
+	f.version = strings.TrimSpace(version)
+	f.cgroupDriver = cgroupDriverOf(rest)
+	f.ipv4, f.ipv6, err = p.NodeAddresses(ctx, name)
+	return f, err
+}
+
+// cgroupDriverOf reads the runc cgroup driver from containerd's config; the
+// kubelet must use the same one.
+func cgroupDriverOf(containerdConfig string) string {
+	for _, line := range strings.Split(containerdConfig, "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
+		if ok && strings.TrimSpace(k) == "SystemdCgroup" {
+			if strings.TrimSpace(v) == "true" {
+				return "systemd"
+			}
+			return "cgroupfs"
+		}
+	}
+	return "cgroupfs"
+}
+
+// writeConfigs renders and writes /kind/kubeadm.conf on every node at once.
+func (c *cluster) writeConfigs(ctx context.Context) error {
+	return parallel(c.plan.Nodes, func(n node) error {
+		f, err := readFacts(ctx, c.p, n.Name)
+		if err != nil {
+			return err
+		}
+		if n.Name == c.plan.Bootstrap {
+			c.version = f.version
+		}
+		data, err := c.renderKubeadm(n, f)
+		if err != nil {
+			return fmt.Errorf("kubeadm config for node %q: %w", n.Name, err)
+		}
+		return writeFile(ctx, c.p, n.Name, kubeadmConfigPath, data)
+	})
+}
+
+func (c *cluster) renderKubeadm(n node, f nodeFacts) ([]byte, error) {
+	cfg := &c.opts.Config.Cluster
+	role := kubeadm.Worker
+	if n.Role == provider.RoleControlPlane {
+		role = kubeadm.ControlPlane
+	}
+	kc := kubeadm.Config{
+		KubernetesVersion:    f.version,
+		ClusterName:          c.plan.Name,
+		NodeName:             n.Name,
+		Role:                 role,
+		Bootstrap:            n.Name == c.plan.Bootstrap,
+		NodeIPv4:             f.ipv4,
+		NodeIPv6:             f.ipv6,
+		ControlPlaneEndpoint: c.plan.Endpoint(),
+		APIServerAddress:     cfg.Networking.APIServerAddress,
+		PodSubnet:            cfg.Networking.PodSubnet,
+		ServiceSubnet:        cfg.Networking.ServiceSubnet,
+		IPFamily:             cfg.Networking.IPFamily,
+		KubeProxyMode:        cfg.Networking.KubeProxyMode,
+		FeatureGates:         cfg.FeatureGates,
+		RuntimeConfig:        cfg.RuntimeConfig,
+		NodeLabels:           n.Config.Labels,
+		CgroupDriver:         f.cgroupDriver,
+		Rootless:             c.info.Rootless,
+		ProviderID:           kubeadm.KindProviderID(c.info.Name, c.plan.Name, n.Name),
+	}
+	return kubeadm.Build(kc, kubeadm.Patches{
+		Merge: cfg.KubeadmConfigPatches, JSON6902: cfg.KubeadmConfigPatchesJSON6902,
+	}, kubeadm.Patches{
+		Merge: n.Config.KubeadmConfigPatches, JSON6902: n.Config.KubeadmConfigPatchesJSON6902,
+	})
+}

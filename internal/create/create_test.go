@@ -1,0 +1,169 @@
+package create
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
+
+	"github.com/kina-dev/kina/internal/config"
+	"github.com/kina-dev/kina/internal/progress"
+)
+
+func threeNodes() *config.Config {
+	c := config.Default()
+	c.Cluster.Nodes = []v1alpha4.Node{
+		{Role: v1alpha4.WorkerRole}, {Role: v1alpha4.ControlPlaneRole}, {Role: v1alpha4.WorkerRole},
+	}
+	c.SetName("t")
+	return c
+}
+
+func TestMain(m *testing.M) {
+	bootTimeout = 200 * time.Millisecond // the fake boots at once or never
+	os.Exit(m.Run())
+}
+
+func runFake(t *testing.T, f *fakeProvider, cfg *config.Config, retain bool) (Result, *progress.Recorder, error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.cancel = cancel
+	rec := &progress.Recorder{}
+	res, err := Run(ctx, f, Options{
+		Network: "kina", Config: cfg, Retain: retain, Wait: time.Second, Progress: rec,
+		Kubeconfig: func(context.Context, []byte, string) error { return nil },
+		Cleanup: func(ctx context.Context) error {
+			return f.DeleteNodes(ctx, NodeNames(cfg)...)
+		},
+	})
+	return res, rec, err
+}
+
+func TestCreateRunsStepsInOrder(t *testing.T) {
+	f := newFake()
+	res, rec, err := runFake(t, f, threeNodes(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Server != "https://127.0.0.1:40000" || !res.Ready {
+		t.Errorf("result = %+v", res)
+	}
+	var steps []string
+	for _, s := range rec.Timings() {
+		steps = append(steps, s.Step)
+	}
+	want := []string{"Preparing nodes", "Writing configuration", "Starting control-plane",
+		"Installing CNI, StorageClass and joining nodes", "Exporting kubeconfig", "Waiting ≤ 1s for nodes to be Ready"}
+	if strings.Join(steps, "|") != strings.Join(want, "|") {
+		t.Errorf("steps = %q, want %q", steps, want)
+	}
+	if len(f.nodes) != 3 {
+		t.Errorf("got %d nodes, want 3", len(f.nodes))
+	}
+	// The control plane is the bootstrap node although a worker comes first in the config.
+	if !contains(f.calls, "t-control-plane: kubeadm init --config=/kind/kubeadm.conf --skip-token-print") {
+		t.Errorf("no kubeadm init on t-control-plane: %q", f.calls)
+	}
+	for _, w := range []string{"t-worker", "t-worker2"} {
+		if !contains(f.calls, w+": kubeadm join --config=/kind/kubeadm.conf") {
+			t.Errorf("%s did not join: %q", w, f.calls)
+		}
+		if !strings.Contains(f.files[w+":/kind/kubeadm.conf"], "JoinConfiguration") {
+			t.Errorf("%s kubeadm config is not a join config:\n%s", w, f.files[w+":/kind/kubeadm.conf"])
+		}
+	}
+	// With workers, the control-plane taint stays.
+	for _, c := range f.calls {
+		if strings.Contains(c, "taint") {
+			t.Errorf("unexpected %q", c)
+		}
+	}
+	if !strings.Contains(f.files["t-control-plane:applied"], "podSubnet: 10.244.0.0/16") {
+		t.Errorf("CNI manifest was not templated: %q", f.files["t-control-plane:applied"])
+	}
+}
+
+func TestSingleNodeRemovesTaint(t *testing.T) {
+	f := newFake()
+	cfg := config.Default()
+	cfg.SetName("one")
+	if _, _, err := runFake(t, f, cfg, false); err != nil {
+		t.Fatal(err)
+	}
+	if !contains(f.calls, "one-control-plane: kubectl --kubeconfig=/etc/kubernetes/admin.conf taint nodes --all node-role.kubernetes.io/control-plane-") {
+		t.Errorf("taint not removed: %q", f.calls)
+	}
+}
+
+// Every step that runs a command can fail; each failure must leave nothing behind.
+func TestFailureAtEveryStepCleansUp(t *testing.T) {
+	for _, step := range []string{"systemctl", "cat /kind/version", "cp /dev/stdin", "kubeadm init", "kubectl --kubeconfig=/etc/kubernetes/admin.conf apply", "kubeadm join", "cat /etc/kubernetes/admin.conf", "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait"} {
+		for _, mode := range []string{"fail", "cancel"} {
+			t.Run(mode+" "+step, func(t *testing.T) {
+				f := newFake()
+				if mode == "fail" {
+					f.failOn = step
+				} else {
+					f.cancelOn = step
+				}
+				_, _, err := runFake(t, f, threeNodes(), false)
+				if step == "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait" && mode == "fail" {
+					// Running out of wait time is reported, not fatal.
+					if err != nil {
+						t.Fatalf("wait failure should not fail create: %v", err)
+					}
+					return
+				}
+				if err == nil {
+					t.Fatal("create succeeded despite the failure")
+				}
+				if mode == "cancel" && !errors.Is(err, context.Canceled) {
+					t.Errorf("error %v does not say the create was cancelled", err)
+				}
+				if len(f.nodes) != 0 {
+					t.Errorf("nodes left after failure: %v", f.nodes)
+				}
+			})
+		}
+	}
+}
+
+func TestRetainKeepsNodes(t *testing.T) {
+	f := newFake()
+	f.failOn = "kubeadm init"
+	if _, _, err := runFake(t, f, threeNodes(), true); err == nil {
+		t.Fatal("want an error")
+	}
+	if len(f.nodes) != 3 {
+		t.Errorf("retain kept %d nodes, want 3", len(f.nodes))
+	}
+}
+
+func TestExistingClusterIsRefusedBeforeAnythingIsMade(t *testing.T) {
+	f := newFake()
+	if _, _, err := runFake(t, f, threeNodes(), false); err != nil {
+		t.Fatal(err)
+	}
+	calls := len(f.calls)
+	_, _, err := runFake(t, f, threeNodes(), false)
+	if err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("err = %v, want already exists", err)
+	}
+	if len(f.calls) != calls || len(f.nodes) != 3 {
+		t.Errorf("second create touched the existing cluster")
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,58 @@
+package create
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/kina-dev/kina/pkg/provider"
+)
+
+// nodeRun runs argv in node and returns its stdout. On failure the error
+// carries the tail of what the command printed, so a failed kubeadm says why.
+func nodeRun(ctx context.Context, p provider.Provider, node string, stdin io.Reader, argv ...string) (string, error) {
+	var out bytes.Buffer
+	err := p.Exec(ctx, node, provider.Cmd{Args: argv, Stdin: stdin, Stdout: &out})
+	if err != nil {
+		msg := fmt.Sprintf("%s on node %q", argv[0], node)
+		if tail := lastLines(out.String(), 20); tail != "" {
+			msg += "\n" + tail
+		}
+		return out.String(), fmt.Errorf("%s: %w", msg, err)
+	}
+	return out.String(), nil
+}
+
+// writeFile writes data to path inside node through stdin; the content never
+// becomes shell text.
+func writeFile(ctx context.Context, p provider.Provider, node, path string, data []byte) error {
+	_, err := nodeRun(ctx, p, node, bytes.NewReader(data), "cp", "/dev/stdin", path)
+	return err
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// parallel runs fn for every item at once and joins the errors.
+func parallel[T any](items []T, fn func(T) error) error {
+	errs := make([]error, len(items))
+	var wg sync.WaitGroup
+	for i, it := range items {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn(it)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}

@@ -1,0 +1,161 @@
+package create
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/kina-dev/kina/pkg/provider"
+)
+
+// fakeProvider keeps nodes in memory and answers in-node commands from a
+// small table, so the pipeline can be tested without a runtime.
+type fakeProvider struct {
+	mu       sync.Mutex
+	nodes    map[string]provider.NodeSpec
+	files    map[string]string // node:path -> content
+	calls    []string          // "node: argv" of every exec, in order
+	failOn   string            // an argv prefix that fails
+	cancelOn string            // an argv prefix that cancels the context
+	cancel   context.CancelFunc
+	networks map[string]bool
+}
+
+func newFake() *fakeProvider {
+	return &fakeProvider{nodes: map[string]provider.NodeSpec{}, files: map[string]string{}, networks: map[string]bool{}}
+}
+
+func (f *fakeProvider) Info(context.Context) (provider.Info, error) {
+	return provider.Info{Name: "fake", Restricted: true, StableAddresses: true, PublishesPorts: true}, nil
+}
+
+func (f *fakeProvider) EnsureNetwork(_ context.Context, s provider.NetworkSpec) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.networks[s.Name] = true
+	return nil
+}
+
+func (f *fakeProvider) DeleteNetwork(_ context.Context, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.networks, name)
+	return nil
+}
+
+func (f *fakeProvider) CreateNode(ctx context.Context, s provider.NodeSpec) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.nodes[s.Name]; ok {
+		return fmt.Errorf("node %q: %w", s.Name, provider.ErrAlreadyExists)
+	}
+	f.nodes[s.Name] = s
+	return nil
+}
+
+func (f *fakeProvider) ListNodes(_ context.Context, labels map[string]string) ([]provider.Node, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []provider.Node
+next:
+	for name, s := range f.nodes {
+		for k, v := range labels {
+			if s.Labels[k] != v {
+				continue next
+			}
+		}
+		out = append(out, provider.Node{Name: name, Cluster: s.Labels[provider.LabelCluster], Role: s.Labels[provider.LabelRole], Running: true, Labels: s.Labels})
+	}
+	return out, nil
+}
+
+func (f *fakeProvider) DeleteNodes(_ context.Context, names ...string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, n := range names {
+		delete(f.nodes, n)
+	}
+	return nil
+}
+
+func (f *fakeProvider) Exec(ctx context.Context, node string, c provider.Cmd) error {
+	argv := strings.Join(c.Args, " ")
+	f.mu.Lock()
+	f.calls = append(f.calls, node+": "+argv)
+	_, exists := f.nodes[node]
+	f.mu.Unlock()
+	if !exists {
+		return fmt.Errorf("exec in %q: %w", node, provider.ErrNotFound)
+	}
+	if f.cancelOn != "" && strings.HasPrefix(argv, f.cancelOn) {
+		f.cancel()
+		return context.Canceled
+	}
+	if f.failOn != "" && strings.HasPrefix(argv, f.failOn) {
+		return errors.New("injected failure")
+	}
+	out, err := f.answer(node, c)
+	if err != nil {
+		return err
+	}
+	if c.Stdout != nil {
+		_, _ = io.WriteString(c.Stdout, out)
+	}
+	return nil
+}
+
+func (f *fakeProvider) answer(node string, c provider.Cmd) (string, error) {
+	switch strings.Join(c.Args, " ") {
+	case "systemctl is-system-running --wait":
+		return "running\n", nil
+	case "cat /kind/version /etc/containerd/config.toml":
+		return "v1.34.4\nversion = 2\n  SystemdCgroup = false\n", nil
+	case "cat /kind/manifests/default-cni.yaml":
+		return "# would you kindly template this file\npodSubnet: {{ .PodSubnet }}\n", nil
+	case "cat /kind/manifests/default-storage.yaml":
+		return "kind: StorageClass\n", nil
+	case "cat /etc/kubernetes/admin.conf":
+		return "admin-conf", nil
+	}
+	if c.Args[0] == "cp" && c.Args[1] == "/dev/stdin" {
+		b, err := io.ReadAll(c.Stdin)
+		f.mu.Lock()
+		f.files[node+":"+c.Args[2]] = string(b)
+		f.mu.Unlock()
+		return "", err
+	}
+	if c.Args[0] == "kubectl" && c.Stdin != nil {
+		b, err := io.ReadAll(c.Stdin)
+		f.mu.Lock()
+		f.files[node+":applied"] += string(b)
+		f.mu.Unlock()
+		return "", err
+	}
+	switch c.Args[0] {
+	case "kubeadm", "kubectl":
+		return "", nil
+	}
+	return "", fmt.Errorf("fake: unexpected command %q", c.Args)
+}
+
+func (f *fakeProvider) NodeAddresses(_ context.Context, node string) (string, string, error) {
+	return "172.18.0." + fmt.Sprint(len(node)), "", nil
+}
+
+func (f *fakeProvider) HostPort(context.Context, string, int) (string, int, error) {
+	return "127.0.0.1", 40000, nil
+}
+
+func (f *fakeProvider) Logs(context.Context, string, io.Writer) error { return nil }
+
+func (f *fakeProvider) SaveImages(context.Context, io.Writer, ...string) error {
+	return provider.ErrUnsupported
+}
+
+var _ provider.Provider = (*fakeProvider)(nil)

@@ -1,0 +1,105 @@
+package create
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/kina-dev/kina/pkg/provider"
+)
+
+const (
+	kubeadmConfigPath = "/kind/kubeadm.conf"
+	adminConf         = "/etc/kubernetes/admin.conf"
+)
+
+// kubectl runs kubectl as the cluster admin on the bootstrap node.
+func (c *cluster) kubectl(ctx context.Context, stdin string, args ...string) (string, error) {
+	argv := append([]string{"kubectl", "--kubeconfig=" + adminConf}, args...)
+	var in *strings.Reader
+	if stdin != "" {
+		in = strings.NewReader(stdin)
+	}
+	if in == nil {
+		return nodeRun(ctx, c.p, c.plan.Bootstrap, nil, argv...)
+	}
+	return nodeRun(ctx, c.p, c.plan.Bootstrap, in, argv...)
+}
+
+// kubeadmInit starts the control plane on the bootstrap node. Preflight is
+// skipped in the config file: the node image is known, and its checks would
+// only repeat what the image guarantees.
+func (c *cluster) kubeadmInit(ctx context.Context) error {
+	if _, err := nodeRun(ctx, c.p, c.plan.Bootstrap, nil,
+		"kubeadm", "init", "--config="+kubeadmConfigPath, "--skip-token-print"); err != nil {
+		return err
+	}
+	if len(c.plan.workers()) > 0 {
+		return nil
+	}
+	// A cluster without workers must schedule pods on its control plane.
+	if _, err := c.kubectl(ctx, "", "taint", "nodes", "--all", "node-role.kubernetes.io/control-plane-"); err != nil {
+		return err
+	}
+	_, err := c.kubectl(ctx, "", "label", "nodes", "--all", "node.kubernetes.io/exclude-from-external-load-balancers-")
+	return err
+}
+
+// addonsAndJoin installs the CNI and the StorageClass while the other nodes
+// join: neither depends on the other, and joins are the slow part.
+func (c *cluster) addonsAndJoin(ctx context.Context) error {
+	return parallel([]func() error{
+		func() error {
+			if c.opts.Config.Cluster.Networking.DisableDefaultCNI {
+				return nil
+			}
+			return c.installCNI(ctx)
+		},
+		func() error { return c.installStorage(ctx) },
+		func() error { return c.join(ctx) },
+	}, func(f func() error) error { return f() })
+}
+
+// join adds secondary control planes one at a time (etcd grows one member at
+// a time) and workers all at once.
+func (c *cluster) join(ctx context.Context) error {
+	for _, n := range c.plan.controlPlanes() {
+		if n.Name == c.plan.Bootstrap {
+			continue
+		}
+		if err := c.kubeadmJoin(ctx, n.Name); err != nil {
+			return err
+		}
+	}
+	return parallel(c.plan.workers(), func(n node) error { return c.kubeadmJoin(ctx, n.Name) })
+}
+
+func (c *cluster) kubeadmJoin(ctx context.Context, name string) error {
+	_, err := nodeRun(ctx, c.p, name, nil, "kubeadm", "join", "--config="+kubeadmConfigPath)
+	if err != nil {
+		return fmt.Errorf("join node %q: %w", name, err)
+	}
+	return nil
+}
+
+// exportKubeconfig hands admin.conf and the host address of the API to the caller.
+func (c *cluster) exportKubeconfig(ctx context.Context) (string, error) {
+	host, port, err := c.p.HostPort(ctx, c.plan.APINode(), APIServerPort)
+	if err != nil {
+		return "", err
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	server := fmt.Sprintf("https://%s:%d", host, port)
+	if c.opts.Kubeconfig == nil {
+		return server, nil
+	}
+	admin, err := nodeRun(ctx, c.p, c.plan.Bootstrap, nil, "cat", adminConf)
+	if err != nil {
+		return "", err
+	}
+	return server, c.opts.Kubeconfig(ctx, []byte(admin), server)
+}
+
+var _ = provider.RoleWorker
