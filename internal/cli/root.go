@@ -51,6 +51,7 @@ func NewRoot(env Env) *cobra.Command {
 		newGetCommand(g),
 		newExportCommand(g),
 		newVersionCommand(g),
+		newDoctorCommand(g),
 	)
 	return root
 }

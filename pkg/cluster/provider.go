@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/kina-dev/kina/internal/provider/apple"
 	"github.com/kina-dev/kina/internal/provider/docker"
 	"github.com/kina-dev/kina/internal/run"
 	"github.com/kina-dev/kina/pkg/provider"
@@ -38,7 +39,7 @@ func NewProvider(name string, opts ProviderOptions) (provider.Provider, error) {
 	case ProviderPodman:
 		return docker.New(r, docker.Podman, docker.Options{Restricted: opts.Restricted}), nil
 	case ProviderApple:
-		return newApple(r)
+		return apple.New(r), nil
 	default:
 		return nil, fmt.Errorf("unknown provider %q: want %s, %s or %s", name, ProviderApple, ProviderDocker, ProviderPodman)
 	}

@@ -21,6 +21,9 @@ func (p *Provider) CreateNode(ctx context.Context, spec provider.NodeSpec) error
 		return fmt.Errorf("create node %q: %w", spec.Name, err)
 	}
 	if err := p.r.Run(ctx, p.cmd(args...)); err != nil {
+		if strings.Contains(err.Error(), "already in use") {
+			return fmt.Errorf("create node %q: %w: %w", spec.Name, provider.ErrAlreadyExists, err)
+		}
 		return fmt.Errorf("create node %q: %w", spec.Name, err)
 	}
 	return nil
