@@ -52,6 +52,7 @@ func NewRoot(env Env) *cobra.Command {
 		newExportCommand(g),
 		newVersionCommand(g),
 		newDoctorCommand(g),
+		newLoadCommand(g),
 	)
 	return root
 }

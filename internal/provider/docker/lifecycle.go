@@ -99,3 +99,16 @@ func (p *Provider) DeleteNetwork(ctx context.Context, name string) error {
 	}
 	return nil
 }
+
+// ImageID returns the ID (config digest) of an image in the runtime's store.
+func (p *Provider) ImageID(ctx context.Context, ref string) (string, error) {
+	out, err := p.output(ctx, "image", "inspect", "--format", "{{.Id}}", ref)
+	if err != nil {
+		return "", fmt.Errorf("inspect image %q: %w", ref, err)
+	}
+	id := strings.TrimSpace(out)
+	if !strings.Contains(id, ":") {
+		id = "sha256:" + id
+	}
+	return id, nil
+}
