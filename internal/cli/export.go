@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"fmt"
+	"os"
+
 	"github.com/spf13/cobra"
 )
 
 func newExportCommand(g *globals) *cobra.Command {
 	c := &cobra.Command{Use: "export", Short: "Export kubeconfigs or logs", Args: cobra.NoArgs}
-	c.AddCommand(newExportKubeconfigCommand(g))
+	c.AddCommand(newExportKubeconfigCommand(g), newExportLogsCommand(g))
 	return c
 }
 
@@ -34,5 +37,31 @@ func newExportKubeconfigCommand(g *globals) *cobra.Command {
 	c.Flags().StringVarP(&name, "name", "n", "", "cluster name (default $KIND_CLUSTER_NAME or \"kind\")")
 	c.Flags().StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file to merge into")
 	c.Flags().BoolVar(&internal, "internal", false, "use the API server's address inside the node network")
+	return c
+}
+
+func newExportLogsCommand(g *globals) *cobra.Command {
+	var name string
+	c := &cobra.Command{
+		Use:   "logs [DIR]",
+		Short: "Export every node's logs into DIR (default: a new temporary directory)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, err := g.manager(cmd.Context())
+			if err != nil {
+				return err
+			}
+			dir := ""
+			if len(args) == 1 {
+				dir = args[0]
+			} else if dir, err = os.MkdirTemp("", "kina-logs-"); err != nil {
+				return err
+			}
+			err = m.ExportLogs(cmd.Context(), g.clusterName(name), dir)
+			fmt.Fprintln(g.env.Stdout, dir)
+			return err
+		},
+	}
+	c.Flags().StringVarP(&name, "name", "n", "", "cluster name (default $KIND_CLUSTER_NAME or \"kind\")")
 	return c
 }

@@ -151,3 +151,9 @@ func isNotFound(err error) bool {
 	s := strings.ToLower(err.Error())
 	return strings.Contains(s, "no such") || strings.Contains(s, "not found") || strings.Contains(s, "does not exist")
 }
+
+// Inspect returns the runtime's inspect output for a node, for log export.
+func (p *Provider) Inspect(ctx context.Context, node string) ([]byte, error) {
+	out, err := p.output(ctx, "inspect", "--type", "container", node)
+	return []byte(out), err
+}
