@@ -122,3 +122,37 @@ func TestInfo(t *testing.T) {
 		t.Errorf("Info = %+v, %v", info, err)
 	}
 }
+
+func TestAddressesRotateAndVanishWhenStopped(t *testing.T) {
+	ctx := context.Background()
+	for _, v := range versions {
+		p, f := newFake(t, applefake.Config{Version: v})
+		spec := controlPlane()
+		spec.Network = ""
+		if err := p.CreateNode(ctx, spec); err != nil {
+			t.Fatal(err)
+		}
+		first, _, err := p.NodeAddresses(ctx, spec.Name)
+		if err != nil || first == "" {
+			t.Fatalf("%s: %q %v", v, first, err)
+		}
+		ctl := func(args ...string) {
+			if err := (run.Exec{}).Run(ctx, run.Cmd{Name: f.Bin, Args: args}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ctl("stop", spec.Name)
+		if _, _, err := p.NodeAddresses(ctx, spec.Name); !errors.Is(err, ErrNotRunning) {
+			t.Errorf("%s: stopped node: %v", v, err)
+		}
+		nodes, _ := p.ListNodes(ctx, map[string]string{provider.LabelCluster: "kina"})
+		if len(nodes) != 1 || nodes[0].Running {
+			t.Errorf("%s: list after stop = %+v", v, nodes)
+		}
+		ctl("start", spec.Name)
+		second, _, err := p.NodeAddresses(ctx, spec.Name)
+		if err != nil || second == first {
+			t.Errorf("%s: after restart %q (before %q), %v", v, second, first, err)
+		}
+	}
+}
