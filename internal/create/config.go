@@ -53,9 +53,6 @@ func (c *cluster) writeConfigs(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if n.Name == c.plan.Bootstrap {
-			c.version = f.version
-		}
 		data, err := c.renderKubeadm(n, f)
 		if err != nil {
 			return fmt.Errorf("kubeadm config for node %q: %w", n.Name, err)

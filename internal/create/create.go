@@ -40,11 +40,12 @@ type Result struct {
 
 // cluster is the state shared by the steps of one create.
 type cluster struct {
-	opts    Options
-	p       provider.Provider
-	plan    *plan
-	info    provider.Info
-	version string // Kubernetes version from /kind/version of the bootstrap node
+	opts Options
+	p    provider.Provider
+	plan *plan
+	info provider.Info
+	// apiHostPort is the host port the API server is published on.
+	apiHostPort int
 }
 
 // Run creates a cluster. On error or cancellation it calls opts.Cleanup

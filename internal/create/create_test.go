@@ -167,3 +167,38 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestHAControlPlanesJoinBehindTheLoadBalancer(t *testing.T) {
+	f := newFake()
+	cfg := config.Default()
+	cfg.Cluster.Nodes = []v1alpha4.Node{
+		{Role: v1alpha4.ControlPlaneRole, Image: "img"}, {Role: v1alpha4.ControlPlaneRole, Image: "img"},
+		{Role: v1alpha4.ControlPlaneRole, Image: "img"}, {Role: v1alpha4.WorkerRole, Image: "img"},
+	}
+	cfg.SetName("ha")
+	if _, _, err := runFake(t, f, cfg, false); err != nil {
+		t.Fatal(err)
+	}
+	lb, ok := f.nodes["ha-external-load-balancer"]
+	if !ok {
+		t.Fatalf("no load balancer among %v", f.nodes)
+	}
+	if lb.Entrypoint != "/usr/local/bin/kina-lb" || !lb.LoadBalancer || lb.Image != "img" ||
+		strings.Join(lb.Command, " ") != "-listen :6443 -backend ha-control-plane:6443 -backend ha-control-plane2:6443 -backend ha-control-plane3:6443" {
+		t.Errorf("load balancer spec = %+v", lb)
+	}
+	if len(lb.Ports) != 1 || lb.Ports[0].ContainerPort != 6443 || len(f.nodes["ha-control-plane"].Ports) != 0 {
+		t.Errorf("the API must be published by the load balancer only: lb %v, cp %v", lb.Ports, f.nodes["ha-control-plane"].Ports)
+	}
+	for _, cp := range []string{"ha-control-plane2", "ha-control-plane3"} {
+		if f.files[cp+":pki"] != "pki-tar" {
+			t.Errorf("%s did not receive the cluster certificates", cp)
+		}
+		if !strings.Contains(f.files[cp+":/kind/kubeadm.conf"], "controlPlane:") {
+			t.Errorf("%s joins without a controlPlane section", cp)
+		}
+	}
+	if !strings.Contains(f.files["ha-worker:/kind/kubeadm.conf"], "ha-external-load-balancer:6443") {
+		t.Errorf("worker does not join through the load balancer:\n%s", f.files["ha-worker:/kind/kubeadm.conf"])
+	}
+}

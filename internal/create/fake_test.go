@@ -140,6 +140,15 @@ func (f *fakeProvider) answer(node string, c provider.Cmd) (string, error) {
 	switch c.Args[0] {
 	case "kubeadm", "kubectl":
 		return "", nil
+	case "tar":
+		if c.Stdin != nil {
+			b, err := io.ReadAll(c.Stdin)
+			f.mu.Lock()
+			f.files[node+":pki"] = string(b)
+			f.mu.Unlock()
+			return "", err
+		}
+		return "pki-tar", nil
 	}
 	return "", fmt.Errorf("fake: unexpected command %q", c.Args)
 }

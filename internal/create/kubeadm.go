@@ -3,6 +3,7 @@ package create
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/kina-dev/kina/pkg/provider"
@@ -67,6 +68,9 @@ func (c *cluster) join(ctx context.Context) error {
 		if n.Name == c.plan.Bootstrap {
 			continue
 		}
+		if err := c.copyClusterPKI(ctx, n.Name); err != nil {
+			return err
+		}
 		if err := c.kubeadmJoin(ctx, n.Name); err != nil {
 			return err
 		}
@@ -102,4 +106,29 @@ func (c *cluster) exportKubeconfig(ctx context.Context) (string, error) {
 	return server, c.opts.Kubeconfig(ctx, []byte(admin), server)
 }
 
-var _ = provider.RoleWorker
+// sharedPKI are the files every control plane must share: the cluster CAs,
+// the service-account key pair and the admin kubeconfig.
+var sharedPKI = []string{
+	"pki/ca.crt", "pki/ca.key", "pki/sa.key", "pki/sa.pub",
+	"pki/front-proxy-ca.crt", "pki/front-proxy-ca.key",
+	"pki/etcd/ca.crt", "pki/etcd/ca.key", "admin.conf",
+}
+
+// copyClusterPKI streams the shared certificates from the bootstrap node to a
+// joining control plane as a tar, so they never touch the host's disk or logs.
+func (c *cluster) copyClusterPKI(ctx context.Context, to string) error {
+	pr, pw := io.Pipe()
+	go func() {
+		err := c.p.Exec(ctx, c.plan.Bootstrap, provider.Cmd{
+			Args:   append([]string{"tar", "--create", "--directory=/etc/kubernetes", "--file=-"}, sharedPKI...),
+			Stdout: pw,
+		})
+		pw.CloseWithError(err)
+	}()
+	_, err := nodeRun(ctx, c.p, to, pr, "tar", "--extract", "--directory=/etc/kubernetes", "--file=-")
+	_, _ = io.Copy(io.Discard, pr)
+	if err != nil {
+		return fmt.Errorf("copy cluster certificates to %q: %w", to, err)
+	}
+	return nil
+}

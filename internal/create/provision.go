@@ -3,6 +3,7 @@ package create
 import (
 	"context"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -15,21 +16,81 @@ import (
 // provision creates the network and every node at once, then waits until
 // systemd in each node has finished booting.
 func (c *cluster) provision(ctx context.Context) error {
+	if err := c.chooseAPIHostPort(); err != nil {
+		return err
+	}
 	if err := c.p.EnsureNetwork(ctx, provider.NetworkSpec{
 		Name: c.plan.Network,
 		IPv6: c.opts.Config.Cluster.Networking.IPFamily != v1alpha4.IPv4Family,
 	}); err != nil {
 		return err
 	}
-	if c.plan.LB != nil {
-		return fmt.Errorf("%d control-plane nodes need an external load balancer, which kina does not provide yet; use one control-plane node", len(c.plan.controlPlanes()))
+	specs := make([]provider.NodeSpec, 0, len(c.plan.Nodes)+1)
+	for _, n := range c.plan.Nodes {
+		specs = append(specs, c.nodeSpec(n))
 	}
-	return parallel(c.plan.Nodes, func(n node) error {
-		if err := c.p.CreateNode(ctx, c.nodeSpec(n)); err != nil {
+	if c.plan.LB != nil {
+		specs = append(specs, c.loadBalancerSpec())
+	}
+	return parallel(specs, func(spec provider.NodeSpec) error {
+		if err := c.p.CreateNode(ctx, spec); err != nil {
 			return err
 		}
-		return waitBooted(ctx, c.p, n.Name)
+		if spec.LoadBalancer {
+			return nil
+		}
+		return waitBooted(ctx, c.p, spec.Name)
 	})
+}
+
+// lbBinary is the load balancer kina's node images carry (images/lb).
+const lbBinary = "/usr/local/bin/kina-lb"
+
+// loadBalancerSpec runs kina-lb from the first control plane's image, so an
+// HA cluster needs no image beyond the node image.
+func (c *cluster) loadBalancerSpec() provider.NodeSpec {
+	cps := c.plan.controlPlanes()
+	args := []string{"-listen", ":" + strconv.Itoa(APIServerPort)}
+	for _, n := range cps {
+		args = append(args, "-backend", n.Name+":"+strconv.Itoa(APIServerPort))
+	}
+	return provider.NodeSpec{
+		Name:         c.plan.LB.Name,
+		Image:        cps[0].Config.Image,
+		Network:      c.plan.Network,
+		Labels:       Labels(c.plan.Name, provider.RoleLoadBalancer),
+		Ports:        []provider.PortMapping{c.apiPortMapping()},
+		LoadBalancer: true,
+		Entrypoint:   lbBinary,
+		Command:      args,
+	}
+}
+
+// apiPortMapping publishes the API server on the host.
+func (c *cluster) apiPortMapping() provider.PortMapping {
+	n := c.opts.Config.Cluster.Networking
+	return provider.PortMapping{
+		ListenAddress: n.APIServerAddress, HostPort: c.apiHostPort,
+		ContainerPort: APIServerPort, Protocol: "TCP",
+	}
+}
+
+// chooseAPIHostPort fixes the host port of the API server before any node
+// exists: a runtime without random port publishing (Apple's) needs one, and a
+// known port lets every runtime behave the same.
+func (c *cluster) chooseAPIHostPort() error {
+	n := c.opts.Config.Cluster.Networking
+	if n.APIServerPort > 0 {
+		c.apiHostPort = int(n.APIServerPort)
+		return nil
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(n.APIServerAddress, "0"))
+	if err != nil {
+		return fmt.Errorf("find a free port on %s for the API server: %w", n.APIServerAddress, err)
+	}
+	defer ln.Close()
+	c.apiHostPort = ln.Addr().(*net.TCPAddr).Port
+	return nil
 }
 
 func (c *cluster) nodeSpec(n node) provider.NodeSpec {
@@ -59,11 +120,7 @@ func (c *cluster) nodeSpec(n node) provider.NodeSpec {
 		})
 	}
 	if n.Name == c.plan.APINode() {
-		net := c.opts.Config.Cluster.Networking
-		spec.Ports = append(spec.Ports, provider.PortMapping{
-			ListenAddress: net.APIServerAddress, HostPort: int(net.APIServerPort),
-			ContainerPort: APIServerPort, Protocol: "TCP",
-		})
+		spec.Ports = append(spec.Ports, c.apiPortMapping())
 	}
 	return spec
 }

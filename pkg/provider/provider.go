@@ -104,6 +104,8 @@ type NodeSpec struct {
 	MemoryMB int // 0 = runtime default
 	// LoadBalancer nodes are plain containers, not systemd nodes.
 	LoadBalancer bool
+	// Entrypoint, when set, replaces the image's entrypoint (for load balancers).
+	Entrypoint string
 	// Command overrides the image's command (for load balancers).
 	Command []string
 }

@@ -70,6 +70,9 @@ func (p *Provider) runArgs(info provider.Info, spec provider.NodeSpec) ([]string
 	if spec.MemoryMB > 0 {
 		args = append(args, "--memory", strconv.Itoa(spec.MemoryMB)+"m")
 	}
+	if spec.Entrypoint != "" {
+		args = append(args, "--entrypoint", spec.Entrypoint)
+	}
 	args = append(args, spec.Image)
 	return append(args, spec.Command...), nil
 }
