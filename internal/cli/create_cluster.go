@@ -74,6 +74,9 @@ func runCreateCluster(cmd *cobra.Command, g *globals, f *createClusterFlags) err
 	if err != nil {
 		return err
 	}
+	for _, w := range res.Warnings {
+		g.printf(" • WARNING: %s\n", w)
+	}
 	if f.wait > 0 && !res.Ready {
 		g.printf(" • WARNING: timed out waiting %s for nodes to be Ready\n", f.wait)
 	}

@@ -3,6 +3,8 @@ package create
 import (
 	"context"
 	"fmt"
+	"net"
+	"strconv"
 	"strings"
 
 	"github.com/kina-dev/kina/internal/kubeadm"
@@ -48,12 +50,16 @@ func cgroupDriverOf(containerdConfig string) string {
 
 // writeConfigs renders and writes /kind/kubeadm.conf on every node at once.
 func (c *cluster) writeConfigs(ctx context.Context) error {
+	endpoint, err := c.endpoint(ctx)
+	if err != nil {
+		return err
+	}
 	return parallel(c.plan.Nodes, func(n node) error {
 		f, err := readFacts(ctx, c.p, n.Name)
 		if err != nil {
 			return err
 		}
-		data, err := c.renderKubeadm(n, f)
+		data, err := c.renderKubeadm(n, f, endpoint)
 		if err != nil {
 			return fmt.Errorf("kubeadm config for node %q: %w", n.Name, err)
 		}
@@ -61,7 +67,25 @@ func (c *cluster) writeConfigs(ctx context.Context) error {
 	})
 }
 
-func (c *cluster) renderKubeadm(n node, f nodeFacts) ([]byte, error) {
+// endpoint is the API server address nodes use inside the cluster network:
+// the API node's name where the runtime resolves names and keeps addresses,
+// else its current IP (Apple's runtime has no name resolution by default).
+func (c *cluster) endpoint(ctx context.Context) (string, error) {
+	if c.info.StableAddresses {
+		return c.plan.Endpoint(), nil
+	}
+	v4, v6, err := c.p.NodeAddresses(ctx, c.plan.APINode())
+	if err != nil {
+		return "", err
+	}
+	ip := v4
+	if ip == "" {
+		ip = v6
+	}
+	return net.JoinHostPort(ip, strconv.Itoa(APIServerPort)), nil
+}
+
+func (c *cluster) renderKubeadm(n node, f nodeFacts, endpoint string) ([]byte, error) {
 	cfg := &c.opts.Config.Cluster
 	role := kubeadm.Worker
 	if n.Role == provider.RoleControlPlane {
@@ -75,7 +99,7 @@ func (c *cluster) renderKubeadm(n node, f nodeFacts) ([]byte, error) {
 		Bootstrap:            n.Name == c.plan.Bootstrap,
 		NodeIPv4:             f.ipv4,
 		NodeIPv6:             f.ipv6,
-		ControlPlaneEndpoint: c.plan.Endpoint(),
+		ControlPlaneEndpoint: endpoint,
 		APIServerAddress:     cfg.Networking.APIServerAddress,
 		PodSubnet:            cfg.Networking.PodSubnet,
 		ServiceSubnet:        cfg.Networking.ServiceSubnet,

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/kina-dev/kina/internal/config"
@@ -34,8 +35,9 @@ type Options struct {
 
 // Result describes a created cluster.
 type Result struct {
-	Server string // API server URL reachable from the host
-	Ready  bool   // every node was Ready before the wait ran out
+	Server   string   // API server URL reachable from the host
+	Ready    bool     // every node was Ready before the wait ran out
+	Warnings []string // things the user should fix, found on the way
 }
 
 // cluster is the state shared by the steps of one create.
@@ -46,6 +48,15 @@ type cluster struct {
 	info provider.Info
 	// apiHostPort is the host port the API server is published on.
 	apiHostPort int
+
+	mu       sync.Mutex
+	warnings []string
+}
+
+func (c *cluster) warn(w string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.warnings = append(c.warnings, w)
 }
 
 // Run creates a cluster. On error or cancellation it calls opts.Cleanup
@@ -95,8 +106,7 @@ type stage struct {
 	run  func(ctx context.Context) error
 }
 
-func (c *cluster) run(ctx context.Context) (Result, error) {
-	var res Result
+func (c *cluster) run(ctx context.Context) (res Result, err error) {
 	stages := []stage{
 		{"Preparing nodes", c.provision},
 		{"Writing configuration", c.writeConfigs},
@@ -115,6 +125,7 @@ func (c *cluster) run(ctx context.Context) (Result, error) {
 			return err
 		}})
 	}
+	defer func() { res.Warnings = c.warnings }()
 	for _, s := range stages {
 		if err := ctx.Err(); err != nil {
 			return res, fmt.Errorf("create cluster %q: %w", c.plan.Name, err)

@@ -2,6 +2,7 @@ package create
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -19,10 +20,7 @@ func (c *cluster) provision(ctx context.Context) error {
 	if err := c.chooseAPIHostPort(); err != nil {
 		return err
 	}
-	if err := c.p.EnsureNetwork(ctx, provider.NetworkSpec{
-		Name: c.plan.Network,
-		IPv6: c.opts.Config.Cluster.Networking.IPFamily != v1alpha4.IPv4Family,
-	}); err != nil {
+	if err := c.ensureNetwork(ctx); err != nil {
 		return err
 	}
 	specs := make([]provider.NodeSpec, 0, len(c.plan.Nodes)+1)
@@ -39,8 +37,59 @@ func (c *cluster) provision(ctx context.Context) error {
 		if spec.LoadBalancer {
 			return nil
 		}
-		return waitBooted(ctx, c.p, spec.Name)
+		if err := waitBooted(ctx, c.p, spec.Name); err != nil {
+			return err
+		}
+		return c.prepareNode(ctx, spec.Name)
 	})
+}
+
+// ensureNetwork creates the cluster network. A runtime without networks
+// (Apple's on macOS 15) can still hold a one-node cluster on its default
+// network; nodes there cannot reach each other, so more nodes are refused.
+func (c *cluster) ensureNetwork(ctx context.Context) error {
+	err := c.p.EnsureNetwork(ctx, provider.NetworkSpec{
+		Name: c.plan.Network,
+		IPv6: c.opts.Config.Cluster.Networking.IPFamily != v1alpha4.IPv4Family,
+	})
+	if !errors.Is(err, provider.ErrUnsupported) {
+		return err
+	}
+	if n := len(c.plan.Nodes); n > 1 || c.plan.LB != nil {
+		return fmt.Errorf("this cluster has %d nodes, but %w", n, err)
+	}
+	c.plan.Network = ""
+	return nil
+}
+
+// nodePreparer is a provider whose nodes need work after boot and before
+// kubeadm (Apple's: sysctls and MSS clamping it cannot set at run time).
+type nodePreparer interface {
+	PrepareNode(ctx context.Context, node string) error
+}
+
+// nodeChecker is a provider that can judge a booted node and warn about it
+// (Apple's: an old kernel).
+type nodeChecker interface {
+	CheckNode(ctx context.Context, node string) (warning string, err error)
+}
+
+func (c *cluster) prepareNode(ctx context.Context, node string) error {
+	if np, ok := c.p.(nodePreparer); ok {
+		if err := np.PrepareNode(ctx, node); err != nil {
+			return err
+		}
+	}
+	if nc, ok := c.p.(nodeChecker); ok && node == c.plan.Bootstrap {
+		w, err := nc.CheckNode(ctx, node)
+		if err != nil {
+			return err
+		}
+		if w != "" {
+			c.warn(w)
+		}
+	}
+	return nil
 }
 
 // lbBinary is the load balancer kina's node images carry (images/lb).

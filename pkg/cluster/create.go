@@ -42,6 +42,7 @@ type Created struct {
 	Server     string // API server URL on the host
 	Kubeconfig string // the file the kubeconfig was merged into
 	Ready      bool   // every node reported Ready within Wait
+	Warnings   []string
 }
 
 // Create makes a cluster. A failure or a cancelled ctx removes everything it
@@ -69,7 +70,7 @@ func (m *Manager) Create(ctx context.Context, opts CreateOptions) (Created, erro
 			return m.delete(ctx, cfg.Name(), opts.Kubeconfig, create.NodeNames(cfg))
 		},
 	})
-	out.Server, out.Ready = res.Server, res.Ready
+	out.Server, out.Ready, out.Warnings = res.Server, res.Ready, res.Warnings
 	return out, err
 }
 

@@ -73,7 +73,7 @@ func TestCreateNodeCommandLines(t *testing.T) {
 func TestLoadBalancerCommandLine(t *testing.T) {
 	spec := provider.NodeSpec{Name: "kina-external-load-balancer", Image: "docker.io/kindest/haproxy:v20260131",
 		Labels: map[string]string{provider.LabelRole: provider.RoleLoadBalancer}, LoadBalancer: true,
-		Command: []string{"haproxy", "-f", "/usr/local/etc/haproxy/haproxy.cfg"}}
+		Entrypoint: "haproxy", Command: []string{"-f", "/usr/local/etc/haproxy/haproxy.cfg"}}
 	args, err := RunArgs(withSize(spec), Features{CapAdd: true, SystemPaths: true, ProgressFlag: "--progress"})
 	if err != nil {
 		t.Fatal(err)

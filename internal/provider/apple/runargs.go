@@ -75,13 +75,11 @@ func RunArgs(spec provider.NodeSpec, f Features) ([]string, error) {
 	} else if f.ProgressFlag != "" {
 		args = append(args, f.ProgressFlag)
 	}
-	cmd := spec.Command
-	if len(cmd) > 0 {
-		args = append(args, "--entrypoint", cmd[0])
-		cmd = cmd[1:]
+	if spec.Entrypoint != "" {
+		args = append(args, "--entrypoint", spec.Entrypoint)
 	}
 	args = append(args, spec.Image)
-	return append(args, cmd...), nil
+	return append(args, spec.Command...), nil
 }
 
 // publishArg renders [host-ip:]host-port:container-port/proto. The host

@@ -142,6 +142,9 @@ func (f *fake) exec(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		return 1
 	}
 	interactive := p.has("-i", "--interactive")
+	if code, ok := nodeCommand(argv, stdin, interactive, stdout); ok {
+		return code
+	}
 	switch argv[0] {
 	case "cat":
 		if interactive {
