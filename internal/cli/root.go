@@ -53,6 +53,7 @@ func NewRoot(env Env) *cobra.Command {
 		newVersionCommand(g),
 		newDoctorCommand(g),
 		newLoadCommand(g),
+		newBuildCommand(),
 	)
 	return root
 }
