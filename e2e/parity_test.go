@@ -1,0 +1,181 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDockerKindFeatures checks, on one cluster, the kind config fields and
+// commands users rely on: a port mapping reached from the host, a host mount
+// seen by a pod, a kubeadm patch visible in the running API server, an image
+// loaded from an archive, and exported logs.
+func TestDockerKindFeatures(t *testing.T) {
+	requireRuntime(t, "docker")
+	guardHost(t)
+	hostPort := freePort(t)
+	mountDir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(mountDir, "hello.txt"), []byte("from the host\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := createCluster(t, "docker", "e2e-features", fmt.Sprintf(`kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+kubeadmConfigPatches:
+- |
+  kind: ClusterConfiguration
+  apiServer:
+    extraArgs:
+      event-ttl: "2h"
+nodes:
+- role: control-plane
+  extraPortMappings:
+  - containerPort: 30080
+    hostPort: %d
+    listenAddress: 127.0.0.1
+  extraMounts:
+  - hostPath: %s
+    containerPath: /host-data
+    readOnly: true
+`, hostPort, mountDir))
+	checkNodesReady(c, 1)
+
+	t.Run("kubeadmConfigPatches", func(t *testing.T) {
+		out := c.mustKubectl("", "-n", "kube-system", "get", "pods", "-l", "component=kube-apiserver", "-o", "jsonpath={.items[0].spec.containers[0].command}")
+		if !strings.Contains(out, "--event-ttl=2h") {
+			t.Errorf("kube-apiserver lacks the patched flag: %s", out)
+		}
+	})
+
+	t.Run("extraPortMappings", func(t *testing.T) {
+		c.mustKubectl(fmt.Sprintf(`apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  tolerations: [{operator: Exists}]
+  containers:
+  - name: web
+    image: %s
+    imagePullPolicy: Never
+    command: [sh, -c, 'mkdir -p /www && echo mapped > /www/index.html && exec httpd -f -p 8080 -h /www']
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 8080, targetPort: 8080, nodePort: 30080}]
+`, toolImage()), "apply", "-f", "-")
+		c.eventually("NodePort through the host port mapping", 2*time.Minute, func() error {
+			resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/", hostPort))
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			if strings.TrimSpace(string(body)) != "mapped" {
+				return fmt.Errorf("got %q", body)
+			}
+			return nil
+		})
+	})
+
+	t.Run("extraMounts", func(t *testing.T) {
+		c.mustKubectl(fmt.Sprintf(`apiVersion: v1
+kind: Pod
+metadata: {name: reader}
+spec:
+  restartPolicy: Never
+  tolerations: [{operator: Exists}]
+  containers:
+  - name: r
+    image: %s
+    imagePullPolicy: Never
+    command: [cat, /data/hello.txt]
+    volumeMounts: [{name: d, mountPath: /data}]
+  volumes: [{name: d, hostPath: {path: /host-data}}]
+`, toolImage()), "apply", "-f", "-")
+		c.eventually("reader pod done", 2*time.Minute, func() error {
+			phase, err := c.kubectl("", "get", "pod", "reader", "-o", "jsonpath={.status.phase}")
+			if err != nil || phase != "Succeeded" {
+				return fmt.Errorf("phase %q: %v", phase, err)
+			}
+			return nil
+		})
+		if out := c.mustKubectl("", "logs", "reader"); strings.TrimSpace(out) != "from the host" {
+			t.Errorf("pod read %q through the mount", out)
+		}
+	})
+
+	t.Run("load image-archive", func(t *testing.T) {
+		const ref = "kina.test/loaded:v1"
+		archive := filepath.Join(t.TempDir(), "loaded.tar")
+		run(t, "docker", "tag", toolImage(), ref)
+		defer exec.Command("docker", "rmi", ref).Run()
+		run(t, "docker", "save", "-o", archive, ref)
+		if out, err := c.kinaOut("load", "image-archive", archive, "--name", c.name); err != nil {
+			t.Fatalf("load image-archive: %v\n%s", err, out)
+		}
+		c.mustKubectl(`apiVersion: v1
+kind: Pod
+metadata: {name: loaded}
+spec:
+  restartPolicy: Never
+  tolerations: [{operator: Exists}]
+  containers: [{name: l, image: `+ref+`, imagePullPolicy: Never, command: [echo, loaded-ok]}]
+`, "apply", "-f", "-")
+		c.eventually("pod from the loaded image done", 2*time.Minute, func() error {
+			phase, err := c.kubectl("", "get", "pod", "loaded", "-o", "jsonpath={.status.phase}")
+			if err != nil || phase != "Succeeded" {
+				return fmt.Errorf("phase %q: %v", phase, err)
+			}
+			return nil
+		})
+		// A second load finds the same image on every node and skips it.
+		out, err := c.kinaOut("load", "image-archive", archive, "--name", c.name)
+		if err != nil || !strings.Contains(out, "nothing loaded") {
+			t.Errorf("second load did not skip: %v\n%s", err, out)
+		}
+	})
+
+	t.Run("export logs", func(t *testing.T) {
+		dir := t.TempDir()
+		if out, err := c.kinaOut("export", "logs", dir, "--name", c.name); err != nil {
+			t.Fatalf("export logs: %v\n%s", err, out)
+		}
+		node := filepath.Join(dir, "e2e-features-control-plane")
+		for _, f := range []string{"kubelet.log", "journal.log", "containerd.log", "kubernetes-version.txt", "serial.log", "inspect.json"} {
+			st, err := os.Stat(filepath.Join(node, f))
+			if err != nil || st.Size() == 0 {
+				t.Errorf("%s missing or empty: %v", f, err)
+			}
+		}
+		if entries, _ := os.ReadDir(filepath.Join(node, "pods")); len(entries) == 0 {
+			t.Errorf("no pod logs exported")
+		}
+	})
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func run(t *testing.T, name string, args ...string) {
+	t.Helper()
+	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+}
