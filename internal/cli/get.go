@@ -8,7 +8,7 @@ import (
 
 func newGetCommand(g *globals) *cobra.Command {
 	c := &cobra.Command{Use: "get", Short: "Get clusters, nodes or kubeconfigs", Args: cobra.NoArgs}
-	c.AddCommand(newGetClustersCommand(g), newGetNodesCommand(g), newGetKubeconfigCommand(g))
+	c.AddCommand(newGetClustersCommand(g), newGetNodesCommand(g), newGetKubeconfigCommand(g), newGetKindClustersCommand(g))
 	return c
 }
 

@@ -54,6 +54,7 @@ func NewRoot(env Env) *cobra.Command {
 		newDoctorCommand(g),
 		newLoadCommand(g),
 		newBuildCommand(),
+		newMigrateCommand(g),
 	)
 	return root
 }
