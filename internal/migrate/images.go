@@ -12,11 +12,21 @@ import (
 	"github.com/kina-dev/kina/pkg/provider"
 )
 
+// execer runs commands in a node; both kind's runtime and kina's provider are.
+type execer interface {
+	Exec(ctx context.Context, node string, cmd provider.Cmd) error
+}
+
 // crictlArgv lists a node's images the way kubelet sees them.
 var crictlArgv = []string{"crictl", "images", "--output", "json"}
 
-// nodeImages maps each image reference (normalised) a node holds to its ID.
-func nodeImages(ctx context.Context, exec func(context.Context, string, provider.Cmd) error, node string) (map[string]string, error) {
+// held is an image as a node's containerd names it, and its ID.
+type held struct{ ref, id string }
+
+// nodeImages maps each image a node holds, by normalised reference (so
+// "busybox" and "docker.io/library/busybox:latest" meet), to its name in
+// the node and its ID.
+func nodeImages(ctx context.Context, exec func(context.Context, string, provider.Cmd) error, node string) (map[string]held, error) {
 	var out strings.Builder
 	if err := exec(ctx, node, provider.Cmd{Args: crictlArgv, Stdout: &out, Stderr: &strings.Builder{}}); err != nil {
 		return nil, fmt.Errorf("list images in node %s: %w", node, err)
@@ -31,14 +41,14 @@ func nodeImages(ctx context.Context, exec func(context.Context, string, provider
 	if err := json.Unmarshal([]byte(out.String()), &list); err != nil {
 		return nil, fmt.Errorf("list images in node %s: decode crictl output: %w", node, err)
 	}
-	have := map[string]string{}
+	have := map[string]held{}
 	for _, img := range list.Images {
 		refs := img.RepoTags
 		if len(refs) == 0 {
 			refs = img.RepoDigests // pulled by digest only
 		}
 		for _, r := range refs {
-			have[imageload.Normalize(r)] = img.ID
+			have[imageload.Normalize(r)] = held{ref: r, id: img.ID}
 		}
 	}
 	return have, nil
@@ -53,7 +63,7 @@ type carry struct {
 // planImages picks, per running kind node, the images it holds that the
 // fresh kina node does not hold with the same ID. Each reference is
 // exported once, from the first node that has it.
-func planImages(ctx context.Context, c *Cluster, kina provider.Provider, kinaNode string) ([]carry, error) {
+func planImages(ctx context.Context, c *Cluster, kina execer, kinaNode string) ([]carry, error) {
 	have, err := nodeImages(ctx, kina.Exec, kinaNode)
 	if err != nil {
 		return nil, err
@@ -64,17 +74,17 @@ func planImages(ctx context.Context, c *Cluster, kina provider.Provider, kinaNod
 		if !n.Running {
 			continue
 		}
-		held, err := nodeImages(ctx, c.rt.Exec, n.Name)
+		images, err := nodeImages(ctx, c.rt.Exec, n.Name)
 		if err != nil {
 			return nil, err
 		}
 		var refs []string
-		for ref, id := range held {
-			if taken[ref] || have[ref] == id {
+		for key, img := range images {
+			if taken[key] || have[key].id == img.id {
 				continue
 			}
-			taken[ref] = true
-			refs = append(refs, ref)
+			taken[key] = true
+			refs = append(refs, img.ref)
 		}
 		if len(refs) > 0 {
 			sort.Strings(refs)
@@ -95,7 +105,7 @@ var importArgv = []string{"ctr", "--namespace=k8s.io", "images", "import", "--di
 
 // copyImages streams each kind node's export into every kina node at once;
 // no copy touches the host's disk.
-func copyImages(ctx context.Context, c *Cluster, kina provider.Provider, kinaNodes []string, plan []carry) error {
+func copyImages(ctx context.Context, c *Cluster, kina execer, kinaNodes []string, plan []carry) error {
 	for _, cr := range plan {
 		write := func(w io.Writer) error {
 			var stderr strings.Builder

@@ -43,8 +43,13 @@ type Plan struct {
 	Notes, Warnings []string
 }
 
+// Target is what planning needs of the runtime kina creates on.
+type Target interface {
+	Info(ctx context.Context) (provider.Info, error)
+}
+
 // NewPlan rebuilds the kind cluster's config and fits it to the target.
-func NewPlan(ctx context.Context, kind *Cluster, target provider.Provider, opts Options) (*Plan, error) {
+func NewPlan(ctx context.Context, kind *Cluster, target Target, opts Options) (*Plan, error) {
 	res, err := Reconstruct(ctx, kind)
 	if err != nil {
 		return nil, err

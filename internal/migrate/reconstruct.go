@@ -100,6 +100,7 @@ func Reconstruct(ctx context.Context, c *Cluster) (*Result, error) {
 		r.Config.Nodes = append(r.Config.Nodes, node)
 	}
 	if ports {
+		r.Missing = append(r.Missing, Missing{Field: "nodes[*].extraPortMappings order", Why: "runtimes keep port bindings unordered; they are sorted by container port"})
 		r.miss("nodes[*].extraPortMappings[*].hostPort", "the host ports kind bound; where the original left hostPort 0, kind chose the port written here")
 	}
 	r.miss("kubeadmConfigPatches, kubeadmConfigPatchesJSON6902", "kind merged them into the kubeadm config; only extra component and kubelet arguments are recognised (as the patches below, if any), anything else they changed is not recovered")
