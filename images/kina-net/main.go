@@ -34,9 +34,10 @@ import (
 	"github.com/google/nftables/expr"
 	"github.com/vishvananda/netlink"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/client-go/informers"
-	"k8s.io/client-go/kubernetes"
+	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
 	listersv1 "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
@@ -97,7 +98,9 @@ func main() {
 	if ep := os.Getenv("CONTROL_PLANE_ENDPOINT"); ep != "" {
 		restCfg.Host = "https://" + ep
 	}
-	cs, err := kubernetes.NewForConfig(restCfg)
+	// Only the core/v1 client: the full clientset and informer factory
+	// would link every API group into the binary.
+	core, err := corev1client.NewForConfig(restCfg)
 	if err != nil {
 		log.Fatalf("client: %v", err)
 	}
@@ -105,8 +108,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	factory := informers.NewSharedInformerFactory(cs, 0)
-	nodes := factory.Core().V1().Nodes()
+	lw := cache.NewListWatchFromClient(core.RESTClient(), "nodes", metav1.NamespaceAll, fields.Everything())
+	informer := cache.NewSharedIndexInformer(lw, &corev1.Node{}, 0, cache.Indexers{})
 	kick := make(chan struct{}, 1)
 	poke := func() {
 		select {
@@ -114,20 +117,20 @@ func main() {
 		default:
 		}
 	}
-	if _, err := nodes.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+	if _, err := informer.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(any) { poke() },
 		UpdateFunc: func(any, any) { poke() },
 		DeleteFunc: func(any) { poke() },
 	}); err != nil {
 		log.Fatalf("informer: %v", err)
 	}
-	factory.Start(ctx.Done())
-	if !cache.WaitForCacheSync(ctx.Done(), nodes.Informer().HasSynced) {
+	go informer.Run(ctx.Done())
+	if !cache.WaitForCacheSync(ctx.Done(), informer.HasSynced) {
 		log.Fatal("node cache did not sync")
 	}
 	log.Printf("running on node %s (mtu %d, pod subnets %v, masquerade %v)", cfg.nodeName, cfg.mtu, cfg.podSubnets, cfg.masquerade)
 
-	a := &agent{cfg: cfg, nodes: nodes.Lister()}
+	a := &agent{cfg: cfg, nodes: listersv1.NewNodeLister(informer.GetIndexer())}
 	tick := time.NewTicker(cfg.resync)
 	defer tick.Stop()
 	for {
