@@ -104,7 +104,7 @@ cleanup() {
 		[ -z "$ids" ] || docker rm -f -v $ids >/dev/null 2>&1 || true
 	done
 	# kind leaves its network behind by design; remove it if we made it.
-	if [ -z "$kind_net_existed" ] && [ -z "$(docker ps -aq --filter label=io.x-k8s.kind.cluster 2>/dev/null)" ]; then
+	if [ -z "$kind_net_existed" ] && [ "$(docker network inspect -f '{{len .Containers}}' kind 2>/dev/null)" = 0 ]; then
 		docker network rm kind >/dev/null 2>&1 || true
 	fi
 	if [ -n "$keep_work" ] || [ "$rc" -ne 0 ]; then

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,7 +43,6 @@ func TestKindCompat(t *testing.T) {
 		return string(out), err
 	}
 
-	volumes := listVolumes(t, "docker")
 	kindNetworkExisted := exec.Command("docker", "network", "inspect", "kind").Run() == nil
 	deleted := false
 	t.Cleanup(func() {
@@ -52,9 +52,12 @@ func TestKindCompat(t *testing.T) {
 			}
 		}
 		// kind leaves its "kind" network behind by design; remove it when
-		// this test created it and no other kind cluster uses it.
-		if !kindNetworkExisted && kindContainers(t, "") == "" {
-			exec.Command("docker", "network", "rm", "kind").Run()
+		// this test created it and no container uses it any more.
+		if !kindNetworkExisted {
+			out, err := exec.Command("docker", "network", "inspect", "-f", "{{len .Containers}}", "kind").Output()
+			if err == nil && strings.TrimSpace(string(out)) == "0" {
+				exec.Command("docker", "network", "rm", "kind").Run()
+			}
 		}
 	})
 
@@ -68,7 +71,7 @@ func TestKindCompat(t *testing.T) {
 		t.Errorf("kind timed out waiting for the control plane to be Ready")
 	}
 
-	checkKindNodeContainers(t, name)
+	volumes := checkKindNodeContainers(t, name)
 	if b, err := os.ReadFile(wrapperLog); err != nil || !strings.Contains(string(b), " run ") {
 		t.Errorf("the docker wrapper rewrote no `docker run` (log %q, %v): was it first on PATH?", b, err)
 	}
@@ -88,7 +91,11 @@ func TestKindCompat(t *testing.T) {
 		t.Fatalf("rename kind's context: %v\n%s", err, out)
 	}
 	c := &testCluster{t: t, name: name, provider: "docker", kubeconfig: kubeconfig}
-	checkWorking(t, c, 1)
+	checkNodesReady(c, 1)
+	checkCoreDNS(c)
+	pods := deployEcho(c, 1) // a pod scheduled and running, from the tool image
+	checkServiceFetch(c, pods[0])
+	checkStorage(c)
 
 	start = time.Now()
 	out, err = runKind("delete", "cluster", "--name", name, "--kubeconfig", kindKubeconfig)
@@ -103,8 +110,12 @@ func TestKindCompat(t *testing.T) {
 	if left := kindContainers(t, name); left != "" {
 		t.Errorf("containers left for cluster %s: %s", name, left)
 	}
-	if left := newItems(volumes, listVolumes(t, "docker")); len(left) > 0 {
-		t.Errorf("volumes left behind by kind delete: %v", left)
+	// Only the nodes' own volumes are checked: other clusters may come and
+	// go on a shared host meanwhile.
+	for _, v := range volumes {
+		if exec.Command("docker", "volume", "inspect", v).Run() == nil {
+			t.Errorf("volume %s of a kind node is left after kind delete", v)
+		}
 	}
 	if b, err := os.ReadFile(kindKubeconfig); err == nil && strings.Contains(string(b), "kind-"+name) {
 		t.Errorf("kind's kubeconfig still mentions kind-%s", name)
@@ -152,13 +163,15 @@ func kindContainers(t *testing.T, name string) string {
 
 // checkKindNodeContainers asserts that the wrapper kept the nodes within
 // what a node may do on this host: not privileged, a private cgroup
-// namespace, no bind of the host's /sys/fs/cgroup.
-func checkKindNodeContainers(t *testing.T, name string) {
+// namespace, no bind of the host's /sys/fs/cgroup. It returns the names of
+// the nodes' volumes (the anonymous /var).
+func checkKindNodeContainers(t *testing.T, name string) []string {
 	t.Helper()
 	nodes := strings.Fields(kindContainers(t, name))
 	if len(nodes) == 0 {
 		t.Fatalf("kind created no containers for cluster %s", name)
 	}
+	var volumes []string
 	for _, n := range nodes {
 		out, err := exec.Command("docker", "inspect", "-f",
 			`{{.HostConfig.Privileged}} {{.HostConfig.CgroupnsMode}} {{range .Mounts}}{{.Source}}:{{.Destination}},{{end}}`, n).CombinedOutput()
@@ -172,5 +185,34 @@ func checkKindNodeContainers(t *testing.T, name string) {
 		if strings.Contains(string(out), "/sys/fs/cgroup") {
 			t.Errorf("node %s mounts /sys/fs/cgroup: %s", n, out)
 		}
+		vols, err := exec.Command("docker", "inspect", "-f",
+			`{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}`, n).Output()
+		if err != nil {
+			t.Fatalf("docker inspect %s: %v", n, err)
+		}
+		volumes = append(volumes, strings.Fields(string(vols))...)
 	}
+	if len(volumes) == 0 {
+		t.Errorf("kind's nodes have no volume: expected the anonymous /var")
+	}
+	return volumes
+}
+
+// checkServiceFetch fetches the echo Service by name from a pod: CoreDNS,
+// kube-proxy's ClusterIP rules and the CNI together. It bounds the fetch
+// with busybox's timeout applet rather than `wget -T`, which segfaults in
+// Debian 12's busybox-static 1.35.0 (exit 139).
+func checkServiceFetch(c *testCluster, from echoPod) {
+	c.t.Helper()
+	url := "http://echo.default.svc.cluster.local:8080/"
+	c.eventually("fetch "+url+" from a pod", time.Minute, func() error {
+		out, err := c.kubectl("", "exec", from.name, "--", "timeout", "10", "wget", "-qO-", url)
+		if err != nil {
+			return err
+		}
+		if strings.TrimSpace(out) != from.node {
+			return fmt.Errorf("%s answered %q, want the node name %q", url, out, from.node)
+		}
+		return nil
+	})
 }
