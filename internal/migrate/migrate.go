@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 
+	"github.com/kina-dev/kina/internal/kubeconfig"
 	"github.com/kina-dev/kina/pkg/cluster"
 	"github.com/kina-dev/kina/pkg/provider"
 )
@@ -91,7 +93,12 @@ func Run(ctx context.Context, m *cluster.Manager, p *Plan, opts Options) (cluste
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	created, err := m.Create(ctx, cluster.CreateOptions{Config: p.Config, Wait: opts.Wait, Kubeconfig: opts.Kubeconfig})
+	kc := opts.Kubeconfig
+	if kc == "" {
+		// Resolved here, by kubectl's rules, so the file is named explicitly.
+		kc = kubeconfig.MergeTarget(kubeconfig.Paths("", os.Getenv))
+	}
+	created, err := m.Create(ctx, cluster.CreateOptions{Config: p.Config, Wait: opts.Wait, Kubeconfig: kc})
 	if err != nil {
 		return created, fmt.Errorf("create kina cluster %q: %w", p.Config.Name, err)
 	}

@@ -268,3 +268,45 @@ func TestCheckTarget(t *testing.T) {
 type infoProvider struct{ info provider.Info }
 
 func (p infoProvider) Info(context.Context) (provider.Info, error) { return p.info, nil }
+
+// The live fixture is all recorded from a kind v0.33.0 cluster of kina's
+// node image: inspect output and every file read inside the nodes.
+func TestReconstructLiveRecording(t *testing.T) {
+	rt := loadFake(t, fixture+"-live", "inspect.json")
+	c, err := Get(context.Background(), []Runtime{rt}, "mig", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.KubernetesVersion != "v1.34.4" || c.Image != "kina/node:v1.34.4" || !strings.HasPrefix(c.APIEndpoint, "https://127.0.0.1:") {
+		t.Errorf("cluster %+v", c)
+	}
+	res, err := Reconstruct(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := res.Render(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := load(t, out, "rebuilt")
+	orig, err := os.ReadFile("testdata/" + fixture + "-live/kind.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := load(t, orig, "kind.yaml")
+	want.Cluster.Name = "mig"
+	SortPortMappings(&want.Cluster)
+	listed := MissingFields(out)
+	diffs := Diff(&want.Cluster, &got.Cluster)
+	if len(diffs) != 1 || diffs[0] != "networking.apiServerPort" {
+		t.Errorf("diffs %v", diffs)
+	}
+	for _, d := range diffs {
+		if !Covered(d, listed) {
+			t.Errorf("%s differs but is not listed", d)
+		}
+	}
+	if got.Cluster.Networking.DisableDefaultCNI {
+		t.Errorf("the default CNI is installed, but disableDefaultCNI was rebuilt true")
+	}
+}
