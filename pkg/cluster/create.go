@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
@@ -52,7 +53,7 @@ func (m *Manager) Create(ctx context.Context, opts CreateOptions) (Created, erro
 	if err != nil {
 		return Created{}, err
 	}
-	out := Created{Name: cfg.Name(), Kubeconfig: kubeconfig.MergeTarget(kubeconfig.Paths(opts.Kubeconfig, nil))}
+	out := Created{Name: cfg.Name(), Kubeconfig: kubeconfig.MergeTarget(kubeconfig.Paths(opts.Kubeconfig, os.Getenv))}
 	res, err := create.Run(ctx, m.p, create.Options{
 		Network:  m.network,
 		Config:   cfg,

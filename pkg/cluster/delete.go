@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/kina-dev/kina/internal/kubeconfig"
 	"github.com/kina-dev/kina/internal/progress"
@@ -35,7 +36,7 @@ func (m *Manager) delete(ctx context.Context, name, kubeconfigPath string, extra
 	if err := m.p.DeleteNodes(ctx, names...); err != nil {
 		errs = append(errs, err)
 	}
-	if err := kubeconfig.Remove(kubeconfig.Paths(kubeconfigPath, nil), name); err != nil {
+	if err := kubeconfig.Remove(kubeconfig.Paths(kubeconfigPath, os.Getenv), name); err != nil {
 		errs = append(errs, fmt.Errorf("remove kubeconfig entries: %w", err))
 	}
 	if err := m.deleteNetworkIfUnused(ctx); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -58,7 +59,7 @@ func (m *Manager) ExportKubeconfig(ctx context.Context, name, path string, inter
 	if err != nil {
 		return "", err
 	}
-	target := kubeconfig.MergeTarget(kubeconfig.Paths(path, nil))
+	target := kubeconfig.MergeTarget(kubeconfig.Paths(path, os.Getenv))
 	return target, kubeconfig.Merge(target, kc)
 }
 
