@@ -229,6 +229,9 @@ run_one() {
 		fi
 	fi
 
+	# The nodes' own volumes (the anonymous /var), to check they go with them.
+	local vols
+	vols=$(docker ps -aq --filter "label=io.x-k8s.kind.cluster=$name" | xargs -r docker inspect -f '{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}')
 	local d0 d1 delete_s
 	d0=$(now)
 	if KUBECONFIG=$kc tool "$t" delete cluster --name "$name" --kubeconfig "$kc" >"$logf.delete" 2>&1; then
@@ -243,6 +246,12 @@ run_one() {
 		log "$t $topo pair $pair: containers left after delete"
 		row "$t" "$topo" "$pair" failed:leftover-containers 1
 	fi
+	for v in $vols; do
+		if docker volume inspect "$v" >/dev/null 2>&1; then
+			log "$t $topo pair $pair: volume $v left after delete"
+			row "$t" "$topo" "$pair" failed:leftover-volume 1
+		fi
+	done
 	log "$t $topo pair $pair: create ${create_s}s, ready ${ready_s:-?}s, load ${load_s:-–}s, delete ${delete_s:-?}s"
 }
 
@@ -257,7 +266,6 @@ if awk -v l="${load_before%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
 	log "warning: load average ${load_before%% *} is above $(nproc): other work is running, results will be noisy"
 fi
 
-volumes_before=$(docker volume ls -q | sort)
 for pair in $(seq 1 "$pairs"); do
 	if [ $((pair % 2)) -eq 1 ]; then order="kina kind"; else order="kind kina"; fi
 	for topo in $topos; do
@@ -269,8 +277,6 @@ for pair in $(seq 1 "$pairs"); do
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-left_volumes=$(comm -13 <(echo "$volumes_before") <(docker volume ls -q | sort) | tr '\n' ' ')
-[ -z "$left_volumes" ] || log "warning: volumes left behind: $left_volumes"
 
 table=$("$bt" report -in "$results")
 echo
