@@ -145,14 +145,14 @@ func (f *kubeadmFacts) components(d kubeadmDoc) error {
 // list of {name, value} (v1beta4).
 func extraArgs(n yaml.Node) (map[string]string, error) {
 	out := map[string]string{}
-	switch n.Kind {
-	case 0:
-		return out, nil
-	case yaml.MappingNode:
+	switch {
+	case n.Kind == 0, n.Kind == yaml.ScalarNode && n.Tag == "!!null":
+		return out, nil // absent, or "extraArgs:" with nothing after it
+	case n.Kind == yaml.MappingNode:
 		if err := n.Decode(&out); err != nil {
 			return nil, err
 		}
-	case yaml.SequenceNode:
+	case n.Kind == yaml.SequenceNode:
 		var list []struct{ Name, Value string }
 		if err := n.Decode(&list); err != nil {
 			return nil, err

@@ -19,6 +19,8 @@ const kubeadmV1beta4 = `apiServer:
   - name: audit-log-maxage
     value: "3"
 apiVersion: kubeadm.k8s.io/v1beta4
+controllerManager:
+  extraArgs:
 kind: ClusterConfiguration
 networking:
   podSubnet: 10.244.0.0/16,fd00:10:244::/56
