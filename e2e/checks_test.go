@@ -107,7 +107,7 @@ func checkPodToPod(c *testCluster, pods []echoPod) {
 	c.t.Helper()
 	for i, from := range pods {
 		to := pods[(i+1)%len(pods)]
-		out := c.mustKubectl("", "exec", from.name, "--", "wget", "-qO-", "-T", "5", "http://"+to.ip+":8080/")
+		out := c.mustKubectl("", "exec", from.name, "--", "timeout", "10", "wget", "-qO-", "http://"+to.ip+":8080/")
 		if strings.TrimSpace(out) != to.node {
 			c.t.Errorf("pod on %s fetched %q from %s (%s), want %q", from.node, out, to.ip, to.node, to.node)
 		}
@@ -122,7 +122,7 @@ func checkServiceDNS(c *testCluster, from echoPod) {
 		_, err := c.kubectl("", "exec", from.name, "--", "nslookup", "echo.default.svc.cluster.local")
 		return err
 	})
-	out := c.mustKubectl("", "exec", from.name, "--", "wget", "-qO-", "-T", "5", "http://echo.default.svc.cluster.local:8080/")
+	out := c.mustKubectl("", "exec", from.name, "--", "timeout", "10", "wget", "-qO-", "http://echo.default.svc.cluster.local:8080/")
 	if strings.TrimSpace(out) == "" {
 		c.t.Errorf("service echo answered with an empty page")
 	}

@@ -9,8 +9,8 @@ import (
 func lifecycle(t *testing.T, runtime, name, config string, nodes int) {
 	requireRuntime(t, runtime)
 	guardHost(t)
-	volumes := listVolumes(t, runtime)
 	c := createCluster(t, runtime, name, config)
+	volumes := clusterVolumes(t, runtime, name)
 	if out, err := c.kinaOut("get", "clusters"); err != nil || !containsLine(out, name) {
 		t.Errorf("get clusters does not list %s: %q (%v)", name, out, err)
 	}

@@ -61,16 +61,41 @@ func guardHost(t *testing.T) {
 	})
 }
 
+// clusterVolumes returns the volumes mounted by the containers of cluster
+// name (each node's anonymous /var). Other work on the same runtime may
+// create volumes meanwhile, so cleanup is checked against these names.
+func clusterVolumes(t *testing.T, runtime, name string) []string {
+	t.Helper()
+	out, err := exec.Command(runtime, "ps", "-a", "-q", "--filter", "label=io.x-k8s.kind.cluster="+name).Output()
+	if err != nil {
+		t.Fatalf("%s ps: %v", runtime, err)
+	}
+	var vols []string
+	for _, id := range strings.Fields(string(out)) {
+		v, err := exec.Command(runtime, "inspect", "-f", `{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}`, id).Output()
+		if err != nil {
+			t.Fatalf("%s inspect %s: %v", runtime, id, err)
+		}
+		vols = append(vols, strings.Fields(string(v))...)
+	}
+	if len(vols) == 0 {
+		t.Errorf("cluster %s has no volumes: expected each node's /var", name)
+	}
+	return vols
+}
+
 // checkNothingLeft asserts that no container, volume, network or kubeconfig
 // entry of the cluster remains after delete.
-func checkNothingLeft(t *testing.T, runtime, name, kubeconfig string, volumesBefore []string) {
+func checkNothingLeft(t *testing.T, runtime, name, kubeconfig string, volumes []string) {
 	t.Helper()
 	out, err := exec.Command(runtime, "ps", "-a", "--filter", "label=io.x-k8s.kind.cluster="+name, "--format", "{{.Names}}").CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != "" {
 		t.Errorf("containers left for cluster %s: %q (%v)", name, out, err)
 	}
-	if left := newItems(volumesBefore, listVolumes(t, runtime)); len(left) > 0 {
-		t.Errorf("volumes left behind: %v", left)
+	for _, v := range volumes {
+		if exec.Command(runtime, "volume", "inspect", v).Run() == nil {
+			t.Errorf("volume %s of cluster %s is left behind", v, name)
+		}
 	}
 	out, _ = exec.Command(runtime, "ps", "-a", "--filter", "label=dev.kina.owner=kina", "--format", "{{.Names}}").CombinedOutput()
 	if strings.TrimSpace(string(out)) == "" {
@@ -90,18 +115,4 @@ func listVolumes(t *testing.T, runtime string) []string {
 		t.Fatalf("%s volume ls: %v", runtime, err)
 	}
 	return strings.Fields(string(out))
-}
-
-func newItems(before, after []string) []string {
-	seen := map[string]bool{}
-	for _, v := range before {
-		seen[v] = true
-	}
-	var out []string
-	for _, v := range after {
-		if !seen[v] {
-			out = append(out, v)
-		}
-	}
-	return out
 }

@@ -28,7 +28,6 @@ func TestMigrateFromKind(t *testing.T) {
 	const src, dst = "mig-kind", "mig-kina"
 	kind := buildKind(t)
 	tmp := t.TempDir()
-	volumes := listVolumes(t, "docker")
 
 	data := filepath.Join(tmp, "data")
 	if err := os.MkdirAll(data, 0o755); err != nil {
@@ -73,6 +72,7 @@ nodes:
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
+	var kindVolumes []string
 	kindNetworkExisted := exec.Command("docker", "network", "inspect", "kind").Run() == nil
 	t.Cleanup(func() {
 		if out, err := runKind("delete", "cluster", "--name", src, "--kubeconfig", kindKubeconfig); err != nil {
@@ -84,15 +84,14 @@ nodes:
 		if !kindNetworkExisted && kindContainers(t, "") == "" {
 			exec.Command("docker", "network", "rm", "kind").Run()
 		}
-		if left := newItems(volumes, listVolumes(t, "docker")); len(left) > 0 {
-			t.Errorf("volumes left behind: %v", left)
-		}
+		checkVolumesGone(t, kindVolumes)
 	})
 	start := time.Now()
 	if out, err := runKind("create", "cluster", "--name", src, "--config", cfgPath, "--wait", "3m", "--kubeconfig", kindKubeconfig); err != nil {
 		t.Fatalf("kind create cluster: %v\n%s", err, out)
 	}
 	t.Logf("kind created %s in %s", src, time.Since(start).Round(time.Second))
+	kindVolumes = migVolumesOf(t, src)
 	// An image only the kind cluster holds, for --load-images to carry.
 	const marker = "docker.io/kina-e2e/migrate-marker:v1"
 	if out, err := exec.Command("docker", "exec", src+"-worker2", "sh", "-c",
@@ -151,10 +150,13 @@ nodes:
 	// 3. Recreated beside it, under another name, on Docker.
 	before := migKindState(t, src)
 	t.Cleanup(func() {
+		// Other work on this host creates volumes too: check this cluster's own.
+		own, others := migVolumesOf(t, dst), listVolumes(t, "docker")
 		if out, err := c.kinaOut("delete", "cluster", "--name", dst, "--kubeconfig", kinaKubeconfig); err != nil {
 			t.Errorf("delete cluster %s: %v\n%s", dst, err, out)
 		}
-		checkNothingLeft(t, "docker", dst, kinaKubeconfig, nil)
+		checkNothingLeft(t, "docker", dst, kinaKubeconfig, others)
+		checkVolumesGone(t, own)
 	})
 	start = time.Now()
 	out, err = c.kinaOut("migrate", src, "--name", dst, "--provider", "docker",
@@ -186,8 +188,33 @@ nodes:
 	if out, err := kindCtl.CombinedOutput(); err != nil || strings.Count(string(out), "node/") != 3 {
 		t.Errorf("kind cluster after migrate: %v\n%s", err, out)
 	}
-	if out, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/", kindPort)); err == nil {
-		out.Body.Close() // kind's own mapping still answers (nothing is behind it there)
+}
+
+// migVolumesOf lists the volumes mounted into a cluster's containers.
+func migVolumesOf(t *testing.T, cluster string) []string {
+	t.Helper()
+	ids := strings.Fields(kindContainers(t, cluster))
+	if len(ids) == 0 {
+		return nil
+	}
+	out, err := exec.Command("docker", append([]string{"inspect", "-f",
+		`{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}`}, ids...)...).CombinedOutput()
+	if err != nil {
+		t.Errorf("inspect volumes of %s: %v\n%s", cluster, err, out)
+	}
+	return strings.Fields(string(out))
+}
+
+func checkVolumesGone(t *testing.T, volumes []string) {
+	t.Helper()
+	present := map[string]bool{}
+	for _, v := range listVolumes(t, "docker") {
+		present[v] = true
+	}
+	for _, v := range volumes {
+		if present[v] {
+			t.Errorf("volume %s left behind", v)
+		}
 	}
 }
 
