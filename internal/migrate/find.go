@@ -180,7 +180,8 @@ func (c *Cluster) summarize(ctx context.Context) {
 	default:
 		c.State = "partial"
 	}
-	if ep := c.endpointNode(); ep != nil {
+	// Podman reports bindings of containers that are not running too.
+	if ep := c.endpointNode(); ep != nil && ep.Running {
 		if b, ok := livePort(c.raw[ep.Name], "6443/tcp"); ok {
 			host := b.HostIP
 			if host == "" || host == "0.0.0.0" {

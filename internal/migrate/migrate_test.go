@@ -37,7 +37,7 @@ func TestFindRunning(t *testing.T) {
 	c := clusters[0]
 	want := map[string]int{"control-plane": 1, "worker": 2}
 	if c.Name != "fixt" || c.Provider != "docker" || !c.Running || c.State != "running" || !reflect.DeepEqual(c.Roles, want) {
-		t.Errorf("got %+v", c)
+		t.Errorf("got %s %s %v %s %v", c.Name, c.Provider, c.Running, c.State, c.Roles)
 	}
 	if c.Image != "kina/base:173f71ed30741a5f" || c.KubernetesVersion != "v1.34.4" || c.APIEndpoint != "https://127.0.0.1:42347" {
 		t.Errorf("image %q version %q endpoint %q", c.Image, c.KubernetesVersion, c.APIEndpoint)
@@ -278,7 +278,7 @@ func TestReconstructLiveRecording(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.KubernetesVersion != "v1.34.4" || c.Image != "kina/node:v1.34.4" || !strings.HasPrefix(c.APIEndpoint, "https://127.0.0.1:") {
-		t.Errorf("cluster %+v", c)
+		t.Errorf("cluster %s %s %q %q", c.Image, c.State, c.APIEndpoint, c.KubernetesVersion)
 	}
 	res, err := Reconstruct(context.Background(), c)
 	if err != nil {
@@ -308,5 +308,36 @@ func TestReconstructLiveRecording(t *testing.T) {
 	}
 	if got.Cluster.Networking.DisableDefaultCNI {
 		t.Errorf("the default CNI is installed, but disableDefaultCNI was rebuilt true")
+	}
+}
+
+func TestPodmanStoppedCluster(t *testing.T) {
+	rt := loadFake(t, "podman-created", "inspect.json")
+	rt.name = "podman"
+	c, err := Get(context.Background(), []Runtime{rt}, "pk", "podman")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Provider != "podman" || c.State != "stopped" || c.Image != "localhost/kina/node:v1.34.4" || c.APIEndpoint != "" || c.KubernetesVersion != "" {
+		t.Errorf("cluster %s %s %s %q %q", c.Provider, c.State, c.Image, c.APIEndpoint, c.KubernetesVersion)
+	}
+	res, err := Reconstruct(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := res.Render(c)
+	got := load(t, out, "rebuilt").Cluster
+	n := got.Nodes[0]
+	// Podman's named /var volume and /lib/modules are kind's own; its empty
+	// host address is the wildcard.
+	if len(n.ExtraMounts) != 1 || n.ExtraMounts[0].Propagation != "HostToContainer" || !n.ExtraMounts[0].Readonly ||
+		len(n.ExtraPortMappings) != 1 || n.ExtraPortMappings[0].ListenAddress != "" || n.ExtraPortMappings[0].HostPort != 38090 {
+		t.Errorf("node %+v", n)
+	}
+	if got.Networking.APIServerPort != 39443 || got.Networking.APIServerAddress != "127.0.0.1" {
+		t.Errorf("networking %+v", got.Networking)
+	}
+	if len(rt.execs) != 0 {
+		t.Errorf("exec in stopped containers: %v", rt.execs)
 	}
 }
