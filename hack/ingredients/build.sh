@@ -197,6 +197,9 @@ for d in bin sbin lib lib64; do
 done
 rm -rf "$PROXY_ROOT"/usr/share/{doc,man,info,locale,lintian,bug,bash-completion} \
 	"$PROXY_ROOT"/usr/lib/x86_64-linux-gnu/gconv "$PROXY_ROOT"/usr/libexec/getconf
+# iptables-legacy needs /run for /run/xtables.lock (kubeadm's DaemonSet
+# mounts the host's lock file there, but the directory must exist without it).
+mkdir -p "$PROXY_ROOT/run"
 # The alternatives links update-alternatives would create point at the
 # wrapper, which picks nft or legacy on first use.
 install -m 0755 "$W/bin/iptables-wrapper" "$PROXY_ROOT/usr/sbin/iptables-wrapper"
@@ -294,8 +297,11 @@ done_step
 echo "$K8S_VERSION" >"$STAGE/version"
 echo "$STAMP" >"$STAGE/stamp"
 rm -rf "$W"
-rm -rf "$OUT.old"
-[[ -e $OUT ]] && mv "$OUT" "$OUT.old"
+# Swap in the new tree; the old one is parked under a dot name so that a
+# glob like kubernetes-v* never sees a half-replaced directory.
+OLD=$CACHE_ROOT/ingredients/.old-kubernetes-$K8S_VERSION
+rm -rf "$OLD"
+if [[ -e $OUT ]]; then mv "$OUT" "$OLD"; fi
 mv "$STAGE" "$OUT"
-rm -rf "$OUT.old"
+rm -rf "$OLD"
 echo "ingredients for Kubernetes $K8S_VERSION ready in $OUT ($(du -sh "$OUT" | cut -f1), total $(elapsed "$T0"))"
