@@ -114,31 +114,41 @@ spec:
 		}
 	})
 
-	t.Run("load image-archive", func(t *testing.T) {
-		const ref = "kina.test/loaded:v1"
+	t.Run("load image-archive and docker-image", func(t *testing.T) {
+		if exec.Command("docker", "image", "inspect", toolImage()).Run() != nil {
+			t.Fatalf("docker has no %s to retag; hack/test.sh loads it from the ingredient archives", toolImage())
+		}
+		const fromArchive, fromStore = "kina.test/archive:v1", "kina.test/store:v1"
 		archive := filepath.Join(t.TempDir(), "loaded.tar")
-		run(t, "docker", "tag", toolImage(), ref)
-		defer exec.Command("docker", "rmi", ref).Run()
-		run(t, "docker", "save", "-o", archive, ref)
+		run(t, "docker", "tag", toolImage(), fromArchive)
+		run(t, "docker", "tag", toolImage(), fromStore)
+		defer exec.Command("docker", "rmi", fromArchive, fromStore).Run()
+		run(t, "docker", "save", "-o", archive, fromArchive)
 		if out, err := c.kinaOut("load", "image-archive", archive, "--name", c.name); err != nil {
 			t.Fatalf("load image-archive: %v\n%s", err, out)
 		}
-		c.mustKubectl(`apiVersion: v1
+		if out, err := c.kinaOut("load", "docker-image", fromStore, "--name", c.name); err != nil {
+			t.Fatalf("load docker-image: %v\n%s", err, out)
+		}
+		for i, ref := range []string{fromArchive, fromStore} {
+			pod := fmt.Sprintf("loaded%d", i)
+			c.mustKubectl(fmt.Sprintf(`apiVersion: v1
 kind: Pod
-metadata: {name: loaded}
+metadata: {name: %s}
 spec:
   restartPolicy: Never
   tolerations: [{operator: Exists}]
-  containers: [{name: l, image: `+ref+`, imagePullPolicy: Never, command: [echo, loaded-ok]}]
-`, "apply", "-f", "-")
-		c.eventually("pod from the loaded image done", 2*time.Minute, func() error {
-			phase, err := c.kubectl("", "get", "pod", "loaded", "-o", "jsonpath={.status.phase}")
-			if err != nil || phase != "Succeeded" {
-				return fmt.Errorf("phase %q: %v", phase, err)
-			}
-			return nil
-		})
-		// A second load finds the same image on every node and skips it.
+  containers: [{name: l, image: %s, imagePullPolicy: Never, command: [echo, loaded-ok]}]
+`, pod, ref), "apply", "-f", "-")
+			c.eventually("pod from the loaded image "+ref, 2*time.Minute, func() error {
+				phase, err := c.kubectl("", "get", "pod", pod, "-o", "jsonpath={.status.phase}")
+				if err != nil || phase != "Succeeded" {
+					return fmt.Errorf("phase %q: %v", phase, err)
+				}
+				return nil
+			})
+		}
+		// Loading again finds the same image ID on every node and skips it.
 		out, err := c.kinaOut("load", "image-archive", archive, "--name", c.name)
 		if err != nil || !strings.Contains(out, "nothing loaded") {
 			t.Errorf("second load did not skip: %v\n%s", err, out)

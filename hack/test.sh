@@ -30,8 +30,13 @@ step "node image (cached)"
 hack/build-node-image.sh --podman
 
 cache="${KINA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kina}"
+ingredients="$cache/ingredients/kubernetes-v1.34.4"
+# The busybox helper image doubles as the tests' tool image; the image-loading
+# test takes it from Docker's own store.
+docker load -q -i "$ingredients/images/local-path-helper.tar"
+
 step "end-to-end tests"
 KINA_E2E=1 \
 KINA_NODE_IMAGE="${KINA_NODE_IMAGE:-kina/node:v1.34.4}" \
-KINA_KUBECTL="${KINA_KUBECTL:-$cache/ingredients/kubernetes-v1.34.4/bin/kubectl}" \
+KINA_KUBECTL="${KINA_KUBECTL:-$ingredients/bin/kubectl}" \
   go test -count=1 -v -timeout 50m ./e2e/
