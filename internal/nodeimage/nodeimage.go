@@ -238,18 +238,25 @@ func (b *builder) build(ctx context.Context) (*Result, error) {
 	// 3. The build container. Restricted-host flags: no --privileged.
 	b.container = fmt.Sprintf("kina-build-%d-%s", o.now().Unix(), o.suffix())
 	o.Logf("starting build container %s from %s", b.container, o.BaseImage)
-	if err := b.do(ctx, o.Runtime, "run", "-d", "--name", b.container,
+	// Remove it with its anonymous volumes whatever happens, even when ctx
+	// is done; a failed "run" can leave a created container behind.
+	defer func() {
+		_ = b.r.Run(context.WithoutCancel(ctx), run.Cmd{Name: o.Runtime, Args: []string{"rm", "-f", "-v", b.container}})
+	}()
+	runArgs := []string{"run", "-d", "--name", b.container,
 		"--entrypoint", "sleep",
 		"--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
 		"--security-opt", "seccomp=unconfined",
-		"--tmpfs", "/run", "--tmpfs", "/tmp",
-		o.BaseImage, "infinity"); err != nil {
+		"--tmpfs", "/run", "--tmpfs", "/tmp"}
+	if filepath.Base(o.Runtime) == "podman" {
+		// podman's default rlimits exceed what a runtime without
+		// CAP_SYS_RESOURCE may set on restricted hosts.
+		runArgs = append(runArgs, "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=32768:32768")
+	}
+	runArgs = append(runArgs, o.BaseImage, "infinity")
+	if err := b.do(ctx, o.Runtime, runArgs...); err != nil {
 		return nil, fmt.Errorf("start build container: %w", err)
 	}
-	defer func() {
-		// Remove with its anonymous volumes, even when ctx is done.
-		_ = b.r.Run(context.WithoutCancel(ctx), run.Cmd{Name: o.Runtime, Args: []string{"rm", "-f", "-v", b.container}})
-	}()
 
 	// 4. Files: binaries, version and manifests, as one tar stream.
 	files := []tarFile{}

@@ -324,6 +324,13 @@ func TestBuildErrors(t *testing.T) {
 			started: true,
 		},
 		{
+			name:    "build container fails to start",
+			images:  defaultImages,
+			prep:    func(_ string, _ *Options, f *fakeRunner) { f.failOn = " run -d " },
+			wantErr: "start build container",
+			started: true,
+		},
+		{
 			name:    "podman only or docker",
 			images:  defaultImages,
 			prep:    func(_ string, o *Options, _ *fakeRunner) { o.Runtime = "nerdctl" },
@@ -395,5 +402,21 @@ func TestShippedManifestsRender(t *testing.T) {
 	}
 	if !strings.Contains(cni, "image: a/kina-net:1") {
 		t.Errorf("kina-net image not filled in")
+	}
+}
+
+func TestBuildWithPodman(t *testing.T) {
+	binDir, imgDir, netDir := ingredients(t, defaultImages)
+	f := &fakeRunner{kubeadm: "v1.34.4", images: kubeadmImages}
+	o := options(f, binDir, imgDir, netDir)
+	o.Runtime = "podman"
+	if _, err := Build(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if !f.ran("podman run -d --name kina-build-1700000000-abcd --entrypoint sleep --cap-add ALL --cap-drop SYS_RESOURCE --security-opt seccomp=unconfined --tmpfs /run --tmpfs /tmp --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 kina/base:latest infinity") {
+		t.Errorf("podman build container flags:\n%s", strings.Join(f.cmds, "\n"))
+	}
+	if !f.ran("podman commit") || !f.ran("podman rm -f -v kina-build-") {
+		t.Errorf("podman commit/rm missing:\n%s", strings.Join(f.cmds, "\n"))
 	}
 }
