@@ -32,7 +32,8 @@ CONTAINERD_VERSION=v2.3.4
 RUNC_VERSION=v1.4.3
 CRICTL_VERSION=v1.36.0
 SUITE=bookworm
-MIRROR=${KINA_DEBIAN_MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*debian\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)}
+MIRROR=${KINA_DEBIAN_MIRROR:-$( { sed -n 's/^URIs: *\(http[^ ]*debian\)$/\1/p' /etc/apt/sources.list.d/*.sources
+	sed -n 's/^deb \(\[[^]]*\] \)\{0,1\}\(http[^ ]*debian\) .*/\2/p' /etc/apt/sources.list; } 2>/dev/null | head -n1 || true)}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 
 log() { printf '[base %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -52,6 +53,7 @@ if [ "$print_tag" = 1 ]; then echo "$tag"; exit 0; fi
 
 if have=$("$provider" image inspect --format '{{ index .Config.Labels "dev.kina.base.hash" }}' "$tag" 2>/dev/null) && [ "$have" = "$image_key" ]; then
 	log "$tag is up to date"
+	"$provider" tag "$tag" kina/base:latest
 	echo "$tag"
 	exit 0
 fi
@@ -172,12 +174,14 @@ mkdir -p "$stage"
 	echo "LABEL dev.kina.base.hash=\"$image_key\" dev.kina.base.created=\"$created\" dev.kina.base.containerd=\"$CONTAINERD_VERSION\" dev.kina.base.runc=\"$RUNC_VERSION\""
 } >"$stage/Dockerfile"
 if [ "$provider" = podman ]; then
-	podman build --pull=never -q -t "$tag" "$stage" >/dev/null
+	podman build --pull=never -q -t "$tag" "$stage" >"$stage/build.log" 2>&1 || { cat "$stage/build.log" >&2; exit 1; }
 else
-	DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$stage" >/dev/null
+	DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$stage" >"$stage/build.log" 2>&1 || { cat "$stage/build.log" >&2; exit 1; }
 fi
+"$provider" rmi "$rootfs_id" >/dev/null 2>&1 || true # only untags; the layers stay with $tag
 rm -rf "$stage"
 trap - EXIT
 # <<< assemble
-log "built $tag"
+"$provider" tag "$tag" kina/base:latest
+log "built $tag (also tagged kina/base:latest)"
 echo "$tag"
