@@ -27,6 +27,27 @@ func (p *Provider) InspectAll(ctx context.Context, labels ...string) ([]json.Raw
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	docs, err := p.inspectRaw(ctx, ids...)
+	if err != nil && isNotFound(err) {
+		// A container went away between ps and inspect (another cluster
+		// being deleted): inspect one by one and skip the vanished.
+		docs = nil
+		for _, id := range ids {
+			d, err := p.inspectRaw(ctx, id)
+			if err != nil && isNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			docs = append(docs, d...)
+		}
+		return docs, nil
+	}
+	return docs, err
+}
+
+func (p *Provider) inspectRaw(ctx context.Context, ids ...string) ([]json.RawMessage, error) {
 	raw, err := p.output(ctx, append([]string{"inspect", "--type", "container"}, ids...)...)
 	if err != nil {
 		return nil, fmt.Errorf("%s inspect: %w", p.d.Name, err)
