@@ -27,6 +27,7 @@ func TestMigrateFromKind(t *testing.T) {
 	guardHost(t)
 	const src, dst = "mig-kind", "mig-kina"
 	kind := buildKind(t)
+	waitForNodeRoom(t, 6)
 	tmp := t.TempDir()
 
 	data := filepath.Join(tmp, "data")
@@ -186,6 +187,39 @@ nodes:
 	kindCtl := exec.Command(kubectl, "--kubeconfig", kindKubeconfig, "--context", "kind-"+src, "get", "nodes", "-o", "name")
 	if out, err := kindCtl.CombinedOutput(); err != nil || strings.Count(string(out), "node/") != 3 {
 		t.Errorf("kind cluster after migrate: %v\n%s", err, out)
+	}
+}
+
+// inotifyPerNode is about how many inotify instances a booted node holds
+// (systemd, journald, containerd, kubelet...), measured on kina/node:v1.34.4.
+const inotifyPerNode = 15
+
+// waitForNodeRoom waits until n more nodes fit under the host's
+// fs.inotify.max_user_instances: every node's processes run as root, so all
+// nodes share one budget (128 by default, about 8 nodes), and a node past it
+// never finishes booting. Other work on the host may hold nodes (kind's and
+// kina's carry the same cluster label); the test waits for room rather than
+// fail in the middle.
+func waitForNodeRoom(t *testing.T, n int) {
+	t.Helper()
+	b, err := os.ReadFile("/proc/sys/fs/inotify/max_user_instances")
+	if err != nil {
+		return
+	}
+	var max int
+	fmt.Sscan(string(b), &max)
+	fit := max / inotifyPerNode
+	deadline := time.Now().Add(10 * time.Minute)
+	for {
+		others := len(strings.Fields(kindContainers(t, "")))
+		if others+n <= fit {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d more nodes do not fit beside the %d running: fs.inotify.max_user_instances=%d holds about %d nodes", n, others, max, fit)
+		}
+		t.Logf("waiting for room for %d nodes: %d node containers already run, about %d fit", n, others, fit)
+		time.Sleep(20 * time.Second)
 	}
 }
 

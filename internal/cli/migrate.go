@@ -165,6 +165,12 @@ func runMigrate(cmd *cobra.Command, g *globals, f *migrateFlags, name string) er
 	if err != nil {
 		return err
 	}
+	for _, w := range created.Warnings {
+		g.printf("WARNING: %s\n", w)
+	}
+	if f.wait > 0 && !created.Ready {
+		g.printf("WARNING: not every node was Ready within %s\n", f.wait)
+	}
 	g.printf("Set kubectl context to \"kina-%s\"; API server at %s\n", created.Name, created.Server)
 	if !f.deleteKind {
 		g.printf("kind cluster %q is left as it was (delete it with kind delete cluster --name %s, or migrate with --delete-kind)\n", kind.Name, kind.Name)
