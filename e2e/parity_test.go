@@ -27,6 +27,10 @@ func TestDockerKindFeatures(t *testing.T) {
 	}
 	c := createCluster(t, "docker", "e2e-features", fmt.Sprintf(`kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
+containerdConfigPatches:
+- |-
+  [plugins."io.containerd.grpc.v1.cri".registry.mirrors."kina.test"]
+    endpoint = ["http://127.0.0.1:5000"]
 kubeadmConfigPatches:
 - |
   kind: ClusterConfiguration
@@ -50,6 +54,13 @@ nodes:
 		out := c.mustKubectl("", "-n", "kube-system", "get", "pods", "-l", "component=kube-apiserver", "-o", "jsonpath={.items[0].spec.containers[0].command}")
 		if !strings.Contains(out, "--event-ttl=2h") {
 			t.Errorf("kube-apiserver lacks the patched flag: %s", out)
+		}
+	})
+
+	t.Run("containerdConfigPatches", func(t *testing.T) {
+		out, err := exec.Command("docker", "exec", "e2e-features-control-plane", "cat", "/etc/containerd/config.toml").CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "http://127.0.0.1:5000") {
+			t.Errorf("containerd config lacks the patched mirror (%v):\n%s", err, out)
 		}
 	})
 

@@ -13,9 +13,9 @@ import (
 
 // nodeFacts is what a node's image and network say about it.
 type nodeFacts struct {
-	version      string
-	cgroupDriver string
-	ipv4, ipv6   string
+	version          string
+	containerdConfig string
+	ipv4, ipv6       string
 }
 
 // readFacts reads the Kubernetes version and containerd's cgroup driver in one
@@ -28,7 +28,7 @@ func readFacts(ctx context.Context, p provider.Provider, name string) (nodeFacts
 	}
 	version, rest, _ := strings.Cut(out, "\n")
 	f.version = strings.TrimSpace(version)
-	f.cgroupDriver = cgroupDriverOf(rest)
+	f.containerdConfig = rest
 	f.ipv4, f.ipv6, err = p.NodeAddresses(ctx, name)
 	return f, err
 }
@@ -57,6 +57,9 @@ func (c *cluster) writeConfigs(ctx context.Context) error {
 	return parallel(c.plan.Nodes, func(n node) error {
 		f, err := readFacts(ctx, c.p, n.Name)
 		if err != nil {
+			return err
+		}
+		if err := c.patchContainerd(ctx, n.Name, &f); err != nil {
 			return err
 		}
 		data, err := c.renderKubeadm(n, f, endpoint)
@@ -108,7 +111,7 @@ func (c *cluster) renderKubeadm(n node, f nodeFacts, endpoint string) ([]byte, e
 		FeatureGates:         cfg.FeatureGates,
 		RuntimeConfig:        cfg.RuntimeConfig,
 		NodeLabels:           n.Config.Labels,
-		CgroupDriver:         f.cgroupDriver,
+		CgroupDriver:         cgroupDriverOf(f.containerdConfig),
 		Rootless:             c.info.Rootless,
 		ProviderID:           kubeadm.KindProviderID(c.info.Name, c.plan.Name, n.Name),
 	}
@@ -117,4 +120,25 @@ func (c *cluster) renderKubeadm(n node, f nodeFacts, endpoint string) ([]byte, e
 	}, kubeadm.Patches{
 		Merge: n.Config.KubeadmConfigPatches, JSON6902: n.Config.KubeadmConfigPatchesJSON6902,
 	})
+}
+
+// patchContainerd applies the cluster's containerdConfigPatches on a node and
+// restarts containerd, before kubeadm starts anything on it.
+func (c *cluster) patchContainerd(ctx context.Context, node string, f *nodeFacts) error {
+	cfg := &c.opts.Config.Cluster
+	if len(cfg.ContainerdConfigPatches) == 0 && len(cfg.ContainerdConfigPatchesJSON6902) == 0 {
+		return nil
+	}
+	patched, err := patchContainerdConfig(f.containerdConfig, cfg.ContainerdConfigPatches, cfg.ContainerdConfigPatchesJSON6902)
+	if err != nil {
+		return fmt.Errorf("node %q: %w", node, err)
+	}
+	if err := writeFile(ctx, c.p, node, "/etc/containerd/config.toml", []byte(patched)); err != nil {
+		return err
+	}
+	if _, err := nodeRun(ctx, c.p, node, nil, "systemctl", "restart", "containerd"); err != nil {
+		return err
+	}
+	f.containerdConfig = patched
+	return nil
 }

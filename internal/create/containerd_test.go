@@ -1,0 +1,44 @@
+package create
+
+import (
+	"strings"
+	"testing"
+)
+
+const baseContainerd = `version = 2
+[plugins]
+  [plugins."io.containerd.grpc.v1.cri"]
+    sandbox_image = "registry.k8s.io/pause:3.10.1"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+      SystemdCgroup = false
+`
+
+func TestPatchContainerdConfig(t *testing.T) {
+	got, err := patchContainerdConfig(baseContainerd, []string{`
+[plugins."io.containerd.grpc.v1.cri".registry.mirrors."localhost:5001"]
+  endpoint = ["http://kind-registry:5000"]
+`}, []string{`- op: replace
+  path: /plugins/io.containerd.grpc.v1.cri/sandbox_image
+  value: registry.k8s.io/pause:3.9
+`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"version = 2\n", `endpoint = ["http://kind-registry:5000"]`, `sandbox_image = "registry.k8s.io/pause:3.9"`, "SystemdCgroup = false"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("patched config lacks %q:\n%s", want, got)
+		}
+	}
+	if cgroupDriverOf(got) != "cgroupfs" {
+		t.Errorf("cgroup driver lost in:\n%s", got)
+	}
+}
+
+func TestPatchContainerdConfigErrorsNameThePatch(t *testing.T) {
+	if _, err := patchContainerdConfig(baseContainerd, []string{"not = [toml"}, nil); err == nil || !strings.Contains(err.Error(), "containerdConfigPatches[0]") {
+		t.Errorf("err = %v", err)
+	}
+	if _, err := patchContainerdConfig(baseContainerd, nil, []string{"- op: remove\n  path: /nope\n"}); err == nil || !strings.Contains(err.Error(), "containerdConfigPatchesJSON6902[0]") {
+		t.Errorf("err = %v", err)
+	}
+}
