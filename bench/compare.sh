@@ -182,6 +182,7 @@ run_one() {
 	rm -f "$kc"
 
 	local t0 t1 rc=0
+	row "$t" "$topo" "$pair" load1_start "$(cut -d' ' -f1 /proc/loadavg)"
 	t0=$(now)
 	"$bt" wait -kubeconfig "$kc" -context "$t-$name" -nodes "$nodes" -start "$t0" -timeout 6m >"$logf.ready" 2>"$logf.ready.err" &
 	waiter=$!

@@ -11,16 +11,20 @@ import (
 	"strings"
 )
 
-type metricInfo struct{ key, label, format string }
+type metricInfo struct {
+	key, label, format string
+	noRatio            bool // a condition of the run, not a result
+}
 
 var metrics = []metricInfo{
-	{"create_s", "create: until the command returns (s)", "%.1f"},
-	{"ready_s", "create: until all nodes Ready + coredns Available (s)", "%.1f"},
-	{"load_s", "load image-archive into every node (s)", "%.1f"},
-	{"delete_s", "delete (s)", "%.1f"},
-	{"mem_total_mib", "memory, all node containers (MiB)", "%.0f"},
-	{"mem_cp_mib", "memory, control-plane node (MiB)", "%.0f"},
-	{"mem_worker_mib", "memory, per worker node, mean (MiB)", "%.0f"},
+	{"create_s", "create: until the command returns (s)", "%.1f", false},
+	{"ready_s", "create: until all nodes Ready + coredns Available (s)", "%.1f", false},
+	{"load_s", "load image-archive into every node (s)", "%.1f", false},
+	{"delete_s", "delete (s)", "%.1f", false},
+	{"mem_total_mib", "memory, all node containers (MiB)", "%.0f", false},
+	{"mem_cp_mib", "memory, control-plane node (MiB)", "%.0f", false},
+	{"mem_worker_mib", "memory, per worker node, mean (MiB)", "%.0f", false},
+	{"load1_start", "host load average (1 min) when create started", "%.1f", true},
 }
 
 var topoLabels = map[string]string{"1n": "1 node", "4n": "1 cp + 3 workers"}
@@ -117,7 +121,7 @@ func report(w io.Writer, rs []result) {
 				return fmt.Sprintf(m.format, median(v))
 			}
 			ratio := "–"
-			if len(a) > 0 && len(b) > 0 && median(b) > 0 {
+			if len(a) > 0 && len(b) > 0 && median(b) > 0 && !m.noRatio {
 				ratio = fmt.Sprintf("%.2f", median(a)/median(b))
 			}
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", m.label, topoLabel(t), cell(a), cell(b), ratio, samples(a, m.format), samples(b, m.format))
