@@ -124,9 +124,19 @@ func copyImages(ctx context.Context, c *Cluster, kina execer, kinaNodes []string
 				return nil
 			}
 		}
-		if err := imageload.Fanout(write, consumers); err != nil {
-			return fmt.Errorf("copy %s: %w", strings.Join(cr.refs, ", "), err)
+		// docker exec has been seen to cut an export stream short on a
+		// loaded host ("short read" on import); importing again is harmless.
+		var err error
+		for attempt := 1; attempt <= copyAttempts; attempt++ {
+			if err = imageload.Fanout(write, consumers); err == nil || ctx.Err() != nil {
+				break
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("copy %s (%d attempts): %w", strings.Join(cr.refs, ", "), copyAttempts, err)
 		}
 	}
 	return nil
 }
+
+const copyAttempts = 3

@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -29,6 +30,7 @@ const crictlKina = `{"images":[
 type kinaNodes struct {
 	mu       sync.Mutex
 	imported map[string]string
+	failures int // imports that fail first
 }
 
 func (k *kinaNodes) Exec(_ context.Context, node string, cmd provider.Cmd) error {
@@ -39,8 +41,12 @@ func (k *kinaNodes) Exec(_ context.Context, node string, cmd provider.Cmd) error
 	case strings.Join(importArgv, " "):
 		b, err := io.ReadAll(cmd.Stdin)
 		k.mu.Lock()
-		k.imported[node] += string(b)
-		k.mu.Unlock()
+		defer k.mu.Unlock()
+		if k.failures > 0 {
+			k.failures--
+			return errors.New("short read: unexpected EOF")
+		}
+		k.imported[node] = string(b) // a retry imports again
 		return err
 	}
 	return os.ErrInvalid
@@ -55,7 +61,7 @@ func TestCarryImages(t *testing.T) {
 	}
 	rt.dir = dir
 	c := findOne(t, rt)
-	kina := &kinaNodes{imported: map[string]string{}}
+	kina := &kinaNodes{imported: map[string]string{}, failures: 1}
 	plan, err := planImages(context.Background(), c, kina, "new-control-plane")
 	if err != nil {
 		t.Fatal(err)
