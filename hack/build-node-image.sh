@@ -66,12 +66,14 @@ if [ "$(cat "$netdir/tag" 2>/dev/null)" != "$net_tag" ] || [ ! -s "$netdir/kina-
 fi
 echo "    $net_tag ($(since "$t"))" >&2
 
-# 4. The node image.
+# 4. The node image, with kina-lb (the HA control planes' load balancer).
 t=$(date +%s.%N)
 step "node image"
+CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$cache/bin/kina-lb" ./images/lb
 image=${image:-kina/node:$version}
 args=(--base-image "$base" --image "$image" --kube-bin-dir "$ingredients/bin"
-	--image-archives "$ingredients/images" --image-archives "$netdir")
+	--image-archives "$ingredients/images" --image-archives "$netdir"
+	--add-file "$cache/bin/kina-lb=/usr/local/bin/kina-lb")
 go build -o "$cache/bin/kina" ./cmd/kina
 if "$cache/bin/kina" build node-image --help 2>/dev/null | grep -q -- --kube-bin-dir; then
 	"$cache/bin/kina" build node-image --provider "$provider" "${args[@]}" "${force[@]}" >&2

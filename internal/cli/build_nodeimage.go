@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -20,6 +21,7 @@ func newBuildNodeImageCommand() *cobra.Command {
 		ingredients  string
 		quietBuild   bool
 		printVersion bool
+		addFiles     []string
 	)
 	c := &cobra.Command{
 		Use:   "node-image [INGREDIENTS_DIR]",
@@ -53,6 +55,11 @@ A second build with the same inputs only checks the image's label.`,
 				}
 			}
 			o.ImageArchiveDirs = archiveDirs
+			extra, err := parseAddFiles(addFiles)
+			if err != nil {
+				return err
+			}
+			o.ExtraFiles = extra
 			if provider == "" {
 				provider = os.Getenv("KINA_PROVIDER")
 			}
@@ -93,6 +100,7 @@ A second build with the same inputs only checks the image's label.`,
 	f.StringSliceVar(&archiveDirs, "image-archives", nil, "directory of docker-archive tarballs to import; repeatable (default INGREDIENTS_DIR/images and $KINA_CACHE_DIR/kina-net)")
 	f.StringVar(&o.Version, "kubernetes-version", "", "Kubernetes version (default: INGREDIENTS_DIR/version, else what kubeadm reports)")
 	f.StringVar(&provider, "provider", "", "container CLI to build with: docker or podman (default $KINA_PROVIDER, else docker)")
+	f.StringArrayVar(&addFiles, "add-file", nil, "SRC=DEST: put the host file SRC at the absolute path DEST in the image, executable (repeatable; e.g. the kina-lb load balancer)")
 	f.BoolVar(&o.Force, "force", false, "rebuild even if the image is up to date")
 	f.BoolVar(&quietBuild, "quiet-build", false, "do not print build steps")
 	f.BoolVar(&printVersion, "print-image", false, "print only the resulting image name on stdout")
@@ -112,4 +120,20 @@ func nodeImageCacheDir() string {
 		return filepath.Join(os.TempDir(), "kina-cache")
 	}
 	return filepath.Join(home, ".cache", "kina")
+}
+
+// parseAddFiles turns --add-file SRC=DEST values into image path → host path.
+func parseAddFiles(values []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, v := range values {
+		src, dest, ok := strings.Cut(v, "=")
+		if !ok || src == "" || !filepath.IsAbs(dest) {
+			return nil, fmt.Errorf("--add-file %q: want SRC=DEST with an absolute DEST", v)
+		}
+		if _, err := os.Stat(src); err != nil {
+			return nil, fmt.Errorf("--add-file %q: %w", v, err)
+		}
+		out[filepath.Clean(dest)] = src
+	}
+	return out, nil
 }

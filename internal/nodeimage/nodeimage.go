@@ -73,6 +73,9 @@ type Options struct {
 	// Version is the Kubernetes version; default: the "version" file next to
 	// KubeBinDir, else what kubeadm reports.
 	Version string
+	// ExtraFiles are more files to put in the image: absolute path in the
+	// image → file on the host (kina-lb, the HA load balancer, comes this way).
+	ExtraFiles map[string]string
 	// Force rebuilds even when an image with the same input hash exists.
 	Force bool
 	// Runner runs every command; default run.Exec{}.
@@ -211,7 +214,7 @@ func (b *builder) build(ctx context.Context) (*Result, error) {
 	}
 
 	// 2. Up to date? The hash covers every input.
-	hash, err := inputHash(strings.TrimSpace(baseID), version, o.KubeBinDir, archives, cni, storage)
+	hash, err := inputHash(strings.TrimSpace(baseID), version, o.KubeBinDir, archives, cni, storage, o.ExtraFiles)
 	if err != nil {
 		return nil, err
 	}
@@ -269,6 +272,9 @@ func (b *builder) build(ctx context.Context) (*Result, error) {
 	)
 	if version != "" {
 		files = append(files, tarFile{name: strings.TrimPrefix(VersionPath, "/"), data: []byte(version + "\n"), mode: 0o644})
+	}
+	for _, dest := range sortedKeys(o.ExtraFiles) {
+		files = append(files, tarFile{name: strings.TrimPrefix(dest, "/"), src: o.ExtraFiles[dest], mode: 0o755})
 	}
 	o.Logf("copying kubeadm, kubelet, kubectl and the manifests")
 	if err := b.copyIn(ctx, files); err != nil {
@@ -716,7 +722,7 @@ func findAddonImages(archives []Archive) (addonImages, error) {
 }
 
 // inputHash is a sha256 over everything that ends up in the image.
-func inputHash(baseID, version, binDir string, archives []Archive, cni, storage string) (string, error) {
+func inputHash(baseID, version, binDir string, archives []Archive, cni, storage string, extra map[string]string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\n%s\n%s\n", recipe, baseID, version)
 	add := func(label, path string) error {
@@ -742,6 +748,20 @@ func inputHash(baseID, version, binDir string, archives []Archive, cni, storage 
 			return "", err
 		}
 	}
+	for _, dest := range sortedKeys(extra) {
+		if err := add(dest, extra[dest]); err != nil {
+			return "", err
+		}
+	}
 	fmt.Fprintf(h, "%s\n%s\n", cni, storage)
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
