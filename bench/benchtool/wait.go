@@ -63,6 +63,10 @@ func waitReady(ctx context.Context, kubeconfig, kctx string, want int) (time.Tim
 			if ok {
 				return time.Now(), nil
 			}
+			if why != last {
+				// Each change of state, for finding where the time goes.
+				fmt.Fprintf(os.Stderr, "%s %s\n", time.Now().Format("15:04:05.000"), why)
+			}
 			last = why
 		}
 		select {
