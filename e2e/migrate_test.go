@@ -148,7 +148,9 @@ nodes:
 		}
 	}
 
-	// 3. Recreated beside it, under another name, on Docker.
+	// 3. Recreated beside it, under another name, on Docker. Other work
+	// may have started nodes since: the three new ones need room too.
+	waitForNodeRoom(t, 3)
 	before := migKindState(t, src)
 	t.Cleanup(func() {
 		// Other work on this host creates volumes too: check this cluster's own.
@@ -166,6 +168,7 @@ nodes:
 	}
 	t.Logf("kina migrate in %s:\n%s", time.Since(start).Round(time.Second), out)
 
+	migExplainNotReady(c, 3)
 	checkNodesReady(c, 3)
 	if out := c.mustKubectl("", "get", "nodes", "-l", "mount=yes", "-o", "name"); strings.TrimSpace(out) != "node/"+dst+"-worker" {
 		t.Errorf("nodes labelled mount=yes: %q", out)
@@ -220,6 +223,24 @@ func waitForNodeRoom(t *testing.T, n int) {
 		}
 		t.Logf("waiting for room for %d nodes: %d node containers already run, about %d fit", n, others, fit)
 		time.Sleep(20 * time.Second)
+	}
+}
+
+// migExplainNotReady fails with the cause when a node's kubelet could not
+// start because the host's inotify budget ran out (other clusters started
+// while this one was being created), rather than with "not Ready".
+func migExplainNotReady(c *testCluster, want int) {
+	c.t.Helper()
+	out, _ := c.kubectl("", "get", "nodes", "-o", `jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}`)
+	if strings.Count(out, "True") == want {
+		return
+	}
+	for _, n := range strings.Fields(kindContainers(c.t, c.name)) {
+		log, _ := exec.Command("docker", "exec", n, "journalctl", "-u", "kubelet", "--no-pager").CombinedOutput()
+		if strings.Contains(string(log), "inotify_init: too many open files") {
+			c.t.Fatalf("node %s: kubelet cannot start, the host's fs.inotify.max_user_instances is used up (%d node containers on the host now); rerun when fewer clusters run",
+				n, len(strings.Fields(kindContainers(c.t, ""))))
+		}
 	}
 }
 
