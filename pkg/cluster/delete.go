@@ -28,9 +28,16 @@ func (m *Manager) delete(ctx context.Context, name, kubeconfigPath string, extra
 	if err != nil {
 		return err
 	}
-	names := append([]string(nil), extra...)
+	seen := map[string]bool{}
+	var names []string
 	for _, n := range nodes {
-		names = append(names, n.Name)
+		extra = append(extra, n.Name)
+	}
+	for _, n := range extra {
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
 	}
 	var errs []error
 	if err := m.p.DeleteNodes(ctx, names...); err != nil {
