@@ -32,6 +32,12 @@ while [ $# -gt 0 ]; do
 done
 case $provider in docker | podman) ;; *) echo "--provider must be docker or podman" >&2; exit 2 ;; esac
 
+mkdir -p "$cache"
+# hack/test.sh, quickstart and people may run this at the same time: one at a
+# time per cache; the others wait and then find everything cached.
+exec 8>"$cache/.build-node-image.lock"
+flock 8
+
 t0=$(date +%s.%N)
 since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1fs", b - a }'; }
 step() { echo "==> $*" >&2; }

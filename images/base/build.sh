@@ -9,7 +9,9 @@
 #
 # Every stage is cached under $KINA_CACHE_DIR/base, keyed by a hash of its
 # inputs; the image carries that hash in the label dev.kina.base.hash, and a
-# second run with nothing changed only checks that label.
+# second run with nothing changed only checks that label. The rootfs gets
+# bookworm's point-release and security updates when it is built; set
+# KINA_BASE_REFRESH to any new value (e.g. a date) to rebuild it with newer ones.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,39 +37,72 @@ SUITE=bookworm
 MIRROR=${KINA_DEBIAN_MIRROR:-$( { sed -n 's/^URIs: *\(http[^ ]*debian\)$/\1/p' /etc/apt/sources.list.d/*.sources
 	sed -n 's/^deb \(\[[^]]*\] \)\{0,1\}\(http[^ ]*debian\) .*/\2/p' /etc/apt/sources.list; } 2>/dev/null | head -n1 || true)}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
+SECURITY_MIRROR=${KINA_DEBIAN_SECURITY_MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*debian-security\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1 || true)}
+SECURITY_MIRROR=${SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 
 log() { printf '[base %s] %s\n' "$(date +%T)" "$*" >&2; }
 hash_of() { sha256sum | cut -c1-16; }
+# Drop the tags of older base builds (images still in use stay).
+prune_old_tags() {
+	local old
+	for old in $("$provider" images --format '{{.Repository}}:{{.Tag}}' | grep -E '^(localhost/)?kina/base:[0-9a-f]{16}$' || true); do
+		case $old in *":$image_key") ;; *) "$provider" rmi "$old" >/dev/null 2>&1 || true ;; esac
+	done
+}
 
 packages=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/packages.txt" | tr -d ' ' | sort | paste -sd, -)
 
 # Stage keys. The rootfs key covers the package list, the suite and the
 # rootfs half of this script; the runtime key covers the versions and the
 # runtime module; the image key covers everything.
-rootfs_key=$( { echo "$SUITE $packages"; sed -n '/^# >>> rootfs/,/^# <<< rootfs/p' "$0"; } | hash_of)
+rootfs_key=$( { echo "$SUITE $packages ${KINA_BASE_REFRESH:-}"; sed -n '/^# >>> rootfs/,/^# <<< rootfs/p' "$0"; } | hash_of)
 runtime_key=$( { echo "$CONTAINERD_VERSION $RUNC_VERSION $CRICTL_VERSION"; cat "$here/runtime/go.mod" "$here/runtime/go.sum"; sed -n '/^# >>> runtime/,/^# <<< runtime/p' "$0"; } | hash_of)
 files_key=$( cd "$repo/images/node/files" && find . -type f -o -type l | LC_ALL=C sort | while read -r f; do printf '%s %s\n' "$f" "$(stat -c %a "$f")"; if [ -L "$f" ]; then readlink "$f"; else cat "$f"; fi; done | hash_of)
 image_key=$( { echo "$rootfs_key $runtime_key $files_key"; sed -n '/^# >>> assemble/,/^# <<< assemble/p' "$0"; } | hash_of)
 tag=${tag:-kina/base:$image_key}
 if [ "$print_tag" = 1 ]; then echo "$tag"; exit 0; fi
 
+mkdir -p "$cache"
+# One build at a time per cache: concurrent runs (CI, quickstart) wait here
+# and then find the stages cached.
+exec 9>"$cache/.lock"
+flock 9
+
 if have=$("$provider" image inspect --format '{{ index .Config.Labels "dev.kina.base.hash" }}' "$tag" 2>/dev/null) && [ "$have" = "$image_key" ]; then
 	log "$tag is up to date"
 	"$provider" tag "$tag" kina/base:latest
+	prune_old_tags
 	echo "$tag"
 	exit 0
 fi
-mkdir -p "$cache"
 
 # >>> rootfs
 rootfs_tar=$cache/rootfs-$rootfs_key.tar
 if [ ! -s "$rootfs_tar" ]; then
 	log "debootstrap $SUITE from $MIRROR (packages: $packages)"
 	work=$(mktemp -d "$cache/rootfs.XXXXXX")
-	trap 'rm -rf "$work"' EXIT
-	debootstrap --variant=minbase --include="$packages" "$SUITE" "$work/rootfs" "$MIRROR" >"$work/debootstrap.log" 2>&1 ||
+	trap 'rm -rf --one-file-system "$work"' EXIT
+	# debootstrap and the maintainer scripts run in a private mount namespace,
+	# so whatever they mount (/proc, /sys, /dev in the target) vanishes with it
+	# and never outlives a failed build.
+	unshare --mount --propagation private debootstrap --variant=minbase --include="$packages" \
+		"$SUITE" "$work/rootfs" "$MIRROR" >"$work/debootstrap.log" 2>&1 ||
 		{ tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
 	r=$work/rootfs
+	# Point-release and security updates (debootstrap only reads $SUITE).
+	# Maintainer scripts must not start services: policy-rc.d says no.
+	printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s %s-security main\n' \
+		"$MIRROR" "$SUITE" "$MIRROR" "$SUITE" "$SECURITY_MIRROR" "$SUITE" >"$r/etc/apt/sources.list"
+	printf '#!/bin/sh\nexit 101\n' >"$r/usr/sbin/policy-rc.d"
+	chmod 0755 "$r/usr/sbin/policy-rc.d"
+	cp /etc/resolv.conf "$r/etc/resolv.conf"
+	{ unshare --mount --propagation private chroot "$r" apt-get -q update &&
+		DEBIAN_FRONTEND=noninteractive unshare --mount --propagation private chroot "$r" apt-get -q -y \
+			-o Dpkg::Options::=--force-confold upgrade; } >"$work/upgrade.log" 2>&1 ||
+		{ tail -n 30 "$work/upgrade.log" >&2; exit 1; }
+	chroot "$r" dpkg-query -W -f '${Package}=${Version}\n' >"$cache/rootfs-$rootfs_key.packages"
+	rm -f "$r/usr/sbin/policy-rc.d"
+	: >"$r/etc/resolv.conf"
 	# Trim what a node never reads.
 	rm -rf "$r"/usr/share/doc/* "$r"/usr/share/man/* "$r"/usr/share/info/* "$r"/usr/share/lintian \
 		"$r"/usr/share/locale/* "$r"/var/cache/apt/* "$r"/var/lib/apt/lists/* "$r"/var/log/*.log \
@@ -95,8 +130,9 @@ if [ ! -s "$rootfs_tar" ]; then
 	rm -f "$r/var/lib/dbus/machine-id"
 	tar --numeric-owner --xattrs --xattrs-include='*' -C "$r" -cf "$rootfs_tar.tmp" .
 	mv "$rootfs_tar.tmp" "$rootfs_tar"
-	rm -rf "$work"
+	rm -rf --one-file-system "$work"
 	trap - EXIT
+	find "$cache" -maxdepth 1 -name 'rootfs-*' ! -name "rootfs-$rootfs_key.*" -delete # older rootfs versions
 	log "rootfs cached: $rootfs_tar ($(du -h "$rootfs_tar" | cut -f1))"
 fi
 # <<< rootfs
@@ -117,18 +153,22 @@ if [ ! -x "$runtime_dir/bin/containerd" ]; then
 		CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL_VERSION" \
 			-o "$tmp/bin/crictl" sigs.k8s.io/cri-tools/cmd/crictl
 		# runc needs cgo and libseccomp; link Debian's static libseccomp from
-		# an extracted (not installed) libseccomp-dev.
-		sysroot=$tmp/seccomp
+		# an extracted (not installed) libseccomp-dev. The sysroot path must
+		# stay the same across builds: Go's build cache remembers the -L flag.
+		sysroot=$cache/seccomp-sysroot
+		rm -rf "$sysroot"
 		mkdir -p "$sysroot"
-		(cd "$tmp" && apt-get download -q libseccomp-dev >/dev/null)
+		(cd "$tmp" && apt-get download -q libseccomp-dev >/dev/null 2>&1)
 		dpkg-deb -x "$tmp"/libseccomp-dev_*.deb "$sysroot"
 		export PKG_CONFIG_SYSROOT_DIR=$sysroot PKG_CONFIG_LIBDIR=$sysroot/usr/lib/x86_64-linux-gnu/pkgconfig:$sysroot/usr/lib/pkgconfig
+		# Explicit flags are part of Go's cache key; pkg-config output is not.
+		export CGO_CFLAGS="-O2 -I$sysroot/usr/include" CGO_LDFLAGS="-O2 -L$sysroot/usr/lib/x86_64-linux-gnu"
 		CGO_ENABLED=1 go build -trimpath -buildmode=pie -tags 'seccomp urfave_cli_no_docs netgo osusergo' \
 			-ldflags "-s -w -X main.version=${RUNC_VERSION#v} -linkmode external -extldflags -static-pie" \
 			-o "$tmp/bin/runc" github.com/opencontainers/runc
 	) >"$tmp/build.log" 2>&1 || { tail -n 40 "$tmp/build.log" >&2; exit 1; }
-	rm -rf "$tmp/seccomp" "$tmp"/*.deb
-	rm -rf "$runtime_dir"
+	rm -f "$tmp"/*.deb
+	find "$cache" -maxdepth 1 -name 'runtime-*' ! -name "runtime-$runtime_key" -exec rm -rf {} + # older runtimes
 	mv "$tmp" "$runtime_dir"
 	log "runtime cached: $runtime_dir"
 fi
@@ -137,7 +177,7 @@ fi
 # >>> assemble
 log "assembling $tag"
 stage=$(mktemp -d "$cache/stage.XXXXXX")
-trap 'rm -rf "$stage"' EXIT
+trap 'rm -rf --one-file-system "$stage"' EXIT
 tar --numeric-owner --xattrs --xattrs-include='*' -C "$stage" -xf "$rootfs_tar"
 install -m 0755 "$runtime_dir"/bin/containerd "$runtime_dir"/bin/containerd-shim-runc-v2 \
 	"$runtime_dir"/bin/ctr "$runtime_dir"/bin/crictl "$stage/usr/local/bin/"
@@ -183,5 +223,6 @@ rm -rf "$stage"
 trap - EXIT
 # <<< assemble
 "$provider" tag "$tag" kina/base:latest
+prune_old_tags
 log "built $tag (also tagged kina/base:latest)"
 echo "$tag"
