@@ -7,6 +7,9 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
 )
 
 const (
@@ -15,6 +18,9 @@ const (
 	// templateMarker is the text kind looks for before treating the CNI
 	// manifest as a Go template.
 	templateMarker = "would you kindly template this file"
+	// patchMarker asks for the API server's in-cluster address in the CNI
+	// DaemonSet, so the agent need not wait for kube-proxy's Service rules.
+	patchMarker = "would you kindly patch this file"
 )
 
 // installCNI applies the node image's CNI manifest with the pod subnet filled in.
@@ -25,6 +31,11 @@ func (c *cluster) installCNI(ctx context.Context) error {
 	}
 	if strings.Contains(manifest, templateMarker) {
 		if manifest, err = renderCNI(manifest, c.opts.Config.Cluster.Networking.PodSubnet); err != nil {
+			return err
+		}
+	}
+	if strings.Contains(manifest, patchMarker) {
+		if manifest, err = addDaemonSetEnv(manifest, "CONTROL_PLANE_ENDPOINT", c.apiEndpoint); err != nil {
 			return err
 		}
 	}
@@ -76,4 +87,40 @@ func (c *cluster) waitReady(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	return true, nil
+}
+
+// addDaemonSetEnv adds an environment variable to every container of every
+// DaemonSet in a multi-document manifest, leaving other documents as written.
+func addDaemonSetEnv(manifest, name, value string) (string, error) {
+	docs := strings.Split(manifest, "\n---")
+	for i, doc := range docs {
+		var obj map[string]any
+		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
+			return "", fmt.Errorf("parse %s document %d: %w", cniManifest, i, err)
+		}
+		if obj["kind"] != "DaemonSet" {
+			continue
+		}
+		containers, _, err := unstructured.NestedSlice(obj, "spec", "template", "spec", "containers")
+		if err != nil {
+			return "", fmt.Errorf("%s document %d: %w", cniManifest, i, err)
+		}
+		for j := range containers {
+			ctr, ok := containers[j].(map[string]any)
+			if !ok {
+				continue
+			}
+			env, _ := ctr["env"].([]any)
+			ctr["env"] = append(env, map[string]any{"name": name, "value": value})
+		}
+		if err := unstructured.SetNestedSlice(obj, containers, "spec", "template", "spec", "containers"); err != nil {
+			return "", err
+		}
+		out, err := yaml.Marshal(obj)
+		if err != nil {
+			return "", err
+		}
+		docs[i] = "\n" + string(out)
+	}
+	return strings.Join(docs, "\n---"), nil
 }

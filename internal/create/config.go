@@ -54,6 +54,7 @@ func (c *cluster) writeConfigs(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	c.apiEndpoint = endpoint
 	return parallel(c.plan.Nodes, func(n node) error {
 		f, err := readFacts(ctx, c.p, n.Name)
 		if err != nil {

@@ -42,3 +42,14 @@ func TestPatchContainerdConfigErrorsNameThePatch(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestAddDaemonSetEnv(t *testing.T) {
+	in := "# would you kindly patch this file\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: n}\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        env: [{name: X, value: y}]\n"
+	out, err := addDaemonSetEnv(in, "CONTROL_PLANE_ENDPOINT", "c-control-plane:6443")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "value: c-control-plane:6443") || !strings.Contains(out, "name: X") || !strings.Contains(out, "kind: ServiceAccount") {
+		t.Errorf("patched manifest:\n%s", out)
+	}
+}

@@ -48,6 +48,8 @@ type cluster struct {
 	info provider.Info
 	// apiHostPort is the host port the API server is published on.
 	apiHostPort int
+	// apiEndpoint is the API server's host:port inside the node network.
+	apiEndpoint string
 
 	mu       sync.Mutex
 	warnings []string
