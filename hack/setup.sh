@@ -13,12 +13,16 @@ have dockerd || need+=(docker.io)
 have podman || need+=(podman)
 have debootstrap || need+=(debootstrap)
 have gcc || need+=(gcc libc6-dev)
+have ld || need+=(binutils)
 have dpkg-deb || need+=(dpkg)
 have curl || need+=(curl)
 have xz || need+=(xz-utils)
+# The offline image build downloads Debian packages by name: it needs lists.
+if [ ${#need[@]} -gt 0 ] || ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
+  $sudo apt-get update -qq
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
-  $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
