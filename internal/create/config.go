@@ -48,27 +48,38 @@ func cgroupDriverOf(containerdConfig string) string {
 	return "cgroupfs"
 }
 
-// writeConfigs renders and writes /kind/kubeadm.conf on every node at once.
-func (c *cluster) writeConfigs(ctx context.Context) error {
-	endpoint, err := c.endpoint(ctx)
+// configureNode writes the node's kubeadm config and, on the bootstrap node,
+// creates the certificates and kubeconfigs `kubeadm init` would otherwise
+// make later (it reuses files it finds). Containerd config patches are
+// computed here and applied once the node has booted.
+func (c *cluster) configureNode(ctx context.Context, n node) error {
+	f, err := readFacts(ctx, c.p, n.Name)
 	if err != nil {
 		return err
 	}
-	c.apiEndpoint = endpoint
-	return parallel(c.plan.Nodes, func(n node) error {
-		f, err := readFacts(ctx, c.p, n.Name)
-		if err != nil {
-			return err
+	patched, err := c.patchedContainerdConfig(n.Name, f.containerdConfig)
+	if err != nil {
+		return err
+	}
+	if patched != "" {
+		f.containerdConfig = patched
+	}
+	data, err := c.renderKubeadm(n, f, c.apiEndpoint)
+	if err != nil {
+		return fmt.Errorf("kubeadm config for node %q: %w", n.Name, err)
+	}
+	if err := writeFile(ctx, c.p, n.Name, kubeadmConfigPath, data); err != nil {
+		return err
+	}
+	if n.Name == c.plan.Bootstrap {
+		for _, phase := range []string{"certs", "kubeconfig"} {
+			if _, err := nodeRun(ctx, c.p, n.Name, nil, "kubeadm", "init", "phase", phase, "all", "--config="+kubeadmConfigPath); err != nil {
+				return err
+			}
 		}
-		if err := c.patchContainerd(ctx, n.Name, &f); err != nil {
-			return err
-		}
-		data, err := c.renderKubeadm(n, f, endpoint)
-		if err != nil {
-			return fmt.Errorf("kubeadm config for node %q: %w", n.Name, err)
-		}
-		return writeFile(ctx, c.p, n.Name, kubeadmConfigPath, data)
-	})
+	}
+	c.setContainerdConfig(n.Name, patched)
+	return nil
 }
 
 // endpoint is the API server address nodes use inside the cluster network:
@@ -123,23 +134,41 @@ func (c *cluster) renderKubeadm(n node, f nodeFacts, endpoint string) ([]byte, e
 	})
 }
 
-// patchContainerd applies the cluster's containerdConfigPatches on a node and
-// restarts containerd, before kubeadm starts anything on it.
-func (c *cluster) patchContainerd(ctx context.Context, node string, f *nodeFacts) error {
+// patchedContainerdConfig applies the cluster's containerdConfigPatches to a
+// node's config; "" means there are none.
+func (c *cluster) patchedContainerdConfig(node, config string) (string, error) {
 	cfg := &c.opts.Config.Cluster
 	if len(cfg.ContainerdConfigPatches) == 0 && len(cfg.ContainerdConfigPatchesJSON6902) == 0 {
-		return nil
+		return "", nil
 	}
-	patched, err := patchContainerdConfig(f.containerdConfig, cfg.ContainerdConfigPatches, cfg.ContainerdConfigPatchesJSON6902)
+	patched, err := patchContainerdConfig(config, cfg.ContainerdConfigPatches, cfg.ContainerdConfigPatchesJSON6902)
 	if err != nil {
-		return fmt.Errorf("node %q: %w", node, err)
+		return "", fmt.Errorf("node %q: %w", node, err)
 	}
-	if err := writeFile(ctx, c.p, node, "/etc/containerd/config.toml", []byte(patched)); err != nil {
+	return patched, nil
+}
+
+func (c *cluster) setContainerdConfig(node, config string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.containerdConfigs == nil {
+		c.containerdConfigs = map[string]string{}
+	}
+	c.containerdConfigs[node] = config
+}
+
+// applyContainerdConfigs writes the patched containerd configs and restarts
+// containerd on each booted node, before kubeadm starts anything there.
+func (c *cluster) applyContainerdConfigs(ctx context.Context) error {
+	return parallel(c.plan.Nodes, func(n node) error {
+		config := c.containerdConfigs[n.Name]
+		if config == "" {
+			return nil
+		}
+		if err := writeFile(ctx, c.p, n.Name, "/etc/containerd/config.toml", []byte(config)); err != nil {
+			return err
+		}
+		_, err := nodeRun(ctx, c.p, n.Name, nil, "systemctl", "restart", "containerd")
 		return err
-	}
-	if _, err := nodeRun(ctx, c.p, node, nil, "systemctl", "restart", "containerd"); err != nil {
-		return err
-	}
-	f.containerdConfig = patched
-	return nil
+	})
 }

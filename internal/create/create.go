@@ -50,6 +50,8 @@ type cluster struct {
 	apiHostPort int
 	// apiEndpoint is the API server's host:port inside the node network.
 	apiEndpoint string
+	// containerdConfigs are patched containerd configs to install, by node.
+	containerdConfigs map[string]string
 
 	mu       sync.Mutex
 	warnings []string
@@ -111,8 +113,12 @@ type stage struct {
 func (c *cluster) run(ctx context.Context) (res Result, err error) {
 	stages := []stage{
 		{"Preparing nodes", c.provision},
-		{"Writing configuration", c.writeConfigs},
-		{"Starting control-plane", c.kubeadmInit},
+		{"Starting control-plane", func(ctx context.Context) error {
+			if err := c.applyContainerdConfigs(ctx); err != nil {
+				return err
+			}
+			return c.kubeadmInit(ctx)
+		}},
 		{"Installing CNI, StorageClass and joining nodes", c.addonsAndJoin},
 		{"Exporting kubeconfig", func(ctx context.Context) error {
 			var err error

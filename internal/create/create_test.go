@@ -57,7 +57,7 @@ func TestCreateRunsStepsInOrder(t *testing.T) {
 	for _, s := range rec.Timings() {
 		steps = append(steps, s.Step)
 	}
-	want := []string{"Preparing nodes", "Writing configuration", "Starting control-plane",
+	want := []string{"Preparing nodes", "Starting control-plane",
 		"Installing CNI, StorageClass and joining nodes", "Exporting kubeconfig", "Waiting ≤ 1s for nodes to be Ready"}
 	if strings.Join(steps, "|") != strings.Join(want, "|") {
 		t.Errorf("steps = %q, want %q", steps, want)
@@ -102,7 +102,7 @@ func TestSingleNodeRemovesTaint(t *testing.T) {
 
 // Every step that runs a command can fail; each failure must leave nothing behind.
 func TestFailureAtEveryStepCleansUp(t *testing.T) {
-	for _, step := range []string{"systemctl", "cat /kind/version", "cp /dev/stdin", "kubeadm init", "kubectl --kubeconfig=/etc/kubernetes/admin.conf apply", "kubeadm join", "cat /etc/kubernetes/admin.conf", "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait"} {
+	for _, step := range []string{"systemctl", "cat /kind/version", "cp /dev/stdin", "kubeadm init phase certs", "kubeadm init --config", "kubectl --kubeconfig=/etc/kubernetes/admin.conf apply", "kubeadm join", "cat /etc/kubernetes/admin.conf", "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait"} {
 		for _, mode := range []string{"fail", "cancel"} {
 			t.Run(mode+" "+step, func(t *testing.T) {
 				f := newFake()

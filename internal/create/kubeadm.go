@@ -58,6 +58,7 @@ func (c *cluster) addonsAndJoin(ctx context.Context) error {
 		},
 		func() error { return c.installStorage(ctx) },
 		func() error { return c.join(ctx) },
+		func() error { return c.quickenDNSReadiness(ctx) },
 	}, func(f func() error) error { return f() })
 }
 
@@ -131,4 +132,17 @@ func (c *cluster) copyClusterPKI(ctx context.Context, to string) error {
 		return fmt.Errorf("copy cluster certificates to %q: %w", to, err)
 	}
 	return nil
+}
+
+// dnsReadinessPatch probes CoreDNS's readiness every second instead of
+// kubeadm's ten, so the cluster reports working DNS as soon as it has it.
+// Its pods are still pending (no node is Ready yet), so nothing restarts.
+const dnsReadinessPatch = `[{"op":"replace","path":"/spec/template/spec/containers/0/readinessProbe/periodSeconds","value":1}]`
+
+func (c *cluster) quickenDNSReadiness(ctx context.Context) error {
+	_, err := c.kubectl(ctx, "", "--namespace=kube-system", "patch", "deployment", "coredns", "--type=json", "--patch="+dnsReadinessPatch)
+	if err != nil && strings.Contains(err.Error(), "NotFound") {
+		return nil // a kubeadm patch may have left CoreDNS out
+	}
+	return err
 }

@@ -14,8 +14,10 @@ import (
 	"github.com/kina-dev/kina/pkg/provider"
 )
 
-// provision creates the network and every node at once, then waits until
-// systemd in each node has finished booting.
+// provision creates the network and every node at once. Then, for each node,
+// it waits for systemd to boot while it writes the node's kubeadm config and,
+// on the bootstrap node, generates the cluster's certificates and
+// kubeconfigs: none of that needs systemd, so it overlaps the boot.
 func (c *cluster) provision(ctx context.Context) error {
 	if err := c.chooseAPIHostPort(); err != nil {
 		return err
@@ -30,17 +32,24 @@ func (c *cluster) provision(ctx context.Context) error {
 	if c.plan.LB != nil {
 		specs = append(specs, c.loadBalancerSpec())
 	}
-	return parallel(specs, func(spec provider.NodeSpec) error {
-		if err := c.p.CreateNode(ctx, spec); err != nil {
-			return err
-		}
-		if spec.LoadBalancer {
-			return nil
-		}
-		if err := waitBooted(ctx, c.p, spec.Name); err != nil {
-			return err
-		}
-		return c.prepareNode(ctx, spec.Name)
+	if err := parallel(specs, func(spec provider.NodeSpec) error { return c.p.CreateNode(ctx, spec) }); err != nil {
+		return err
+	}
+	endpoint, err := c.endpoint(ctx)
+	if err != nil {
+		return err
+	}
+	c.apiEndpoint = endpoint
+	return parallel(c.plan.Nodes, func(n node) error {
+		return parallel([]func() error{
+			func() error {
+				if err := waitBooted(ctx, c.p, n.Name); err != nil {
+					return err
+				}
+				return c.prepareNode(ctx, n.Name)
+			},
+			func() error { return c.configureNode(ctx, n) },
+		}, func(f func() error) error { return f() })
 	})
 }
 
@@ -198,7 +207,7 @@ func waitBooted(ctx context.Context, p provider.Provider, node string) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("node %q did not finish booting: %s", node, last)
+			return fmt.Errorf("node %q did not finish booting: %s: %w", node, last, ctx.Err())
 		case <-time.After(delay):
 		}
 	}

@@ -69,7 +69,10 @@ func TestCreateOnAppleDouble(t *testing.T) {
 			t.Errorf("run line has %q:\n%s", bad, runLine)
 		}
 	}
-	order := []string{
+	// Booting and preparing the node, and writing its configuration, run
+	// side by side; each is ordered within itself, and kubeadm init waits
+	// for both.
+	for _, order := range [][]string{{
 		"system status",
 		"network create --label dev.kina.owner=kina kina",
 		"run -d --name mac-control-plane",
@@ -77,20 +80,26 @@ func TestCreateOnAppleDouble(t *testing.T) {
 		"exec mac-control-plane sysctl -w net.ipv4.ip_forward=1",
 		"exec mac-control-plane iptables -t mangle -A OUTPUT -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1220",
 		"exec mac-control-plane uname -r",
-		"exec mac-control-plane cat /kind/version /etc/containerd/config.toml",
-		"exec --interactive mac-control-plane cp /dev/stdin /kind/kubeadm.conf",
 		"exec mac-control-plane kubeadm init --config=/kind/kubeadm.conf --skip-token-print",
 		"exec mac-control-plane kubectl --kubeconfig=/etc/kubernetes/admin.conf taint nodes --all node-role.kubernetes.io/control-plane-",
 		"exec mac-control-plane cat /etc/kubernetes/admin.conf",
-	}
-	i := 0
-	for _, c := range calls {
-		if i < len(order) && strings.HasPrefix(c, order[i]) {
-			i++
+	}, {
+		"run -d --name mac-control-plane",
+		"exec mac-control-plane cat /kind/version /etc/containerd/config.toml",
+		"exec --interactive mac-control-plane cp /dev/stdin /kind/kubeadm.conf",
+		"exec mac-control-plane kubeadm init phase certs all --config=/kind/kubeadm.conf",
+		"exec mac-control-plane kubeadm init phase kubeconfig all --config=/kind/kubeadm.conf",
+		"exec mac-control-plane kubeadm init --config=/kind/kubeadm.conf --skip-token-print",
+	}} {
+		i := 0
+		for _, c := range calls {
+			if i < len(order) && strings.HasPrefix(c, order[i]) {
+				i++
+			}
 		}
-	}
-	if i < len(order) {
-		t.Errorf("command %q not found in order; calls:\n%s", order[i], strings.Join(calls, "\n"))
+		if i < len(order) {
+			t.Errorf("command %q not found in order; calls:\n%s", order[i], strings.Join(calls, "\n"))
+		}
 	}
 	if !strings.HasPrefix(res.Server, "https://127.0.0.1:") {
 		t.Errorf("server = %q", res.Server)
