@@ -22,6 +22,8 @@ type Dialect struct {
 	RestrictedExtra []string
 	// PrivilegedExtra are node flags this runtime needs on a normal host.
 	PrivilegedExtra []string
+	// RemoveExtra are flags for `rm` of several containers.
+	RemoveExtra []string
 }
 
 // Docker is the dialect of the docker CLI.
@@ -40,6 +42,10 @@ var Podman = Dialect{
 		"--security-opt", "unmask=ALL", "--systemd=always",
 	},
 	PrivilegedExtra: []string{"--systemd=always"},
+	// Podman 4.3's `rm --force a missing` exits 0 without removing a;
+	// --ignore makes it remove a. --time 0 kills at once, as docker's rm -f
+	// does, instead of waiting 10 s for the stop signal.
+	RemoveExtra: []string{"--ignore", "--time", "0"},
 }
 
 // Options tune a provider.

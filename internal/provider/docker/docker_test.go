@@ -188,3 +188,23 @@ func TestBoundingSet(t *testing.T) {
 		t.Error("CAP_SYS_RESOURCE reported missing from a full set")
 	}
 }
+
+func TestExecInMissingNodeIsNotFound(t *testing.T) {
+	for _, tc := range []struct {
+		d      Dialect
+		stderr string
+	}{
+		{Docker, "Error response from daemon: No such container: gone\n"},
+		{Podman, `Error: no container with name or ID "gone" found: no such container` + "\n"},
+	} {
+		p, _ := newFake(tc.d, true, func(c run.Cmd) (string, error) { return "", run.Failed(c, 1, tc.stderr) })
+		if err := p.Exec(context.Background(), "gone", provider.Cmd{Args: []string{"true"}}); !errors.Is(err, provider.ErrNotFound) {
+			t.Errorf("%s: err = %v, want ErrNotFound", tc.d.Name, err)
+		}
+	}
+	// A command in the node that fails is not a missing node.
+	p, _ := newFake(Docker, true, func(c run.Cmd) (string, error) { return "", run.Failed(c, 1, "cat: /x: No such file or directory\n") })
+	if err := p.Exec(context.Background(), "n", provider.Cmd{Args: []string{"cat", "/x"}}); err == nil || errors.Is(err, provider.ErrNotFound) {
+		t.Errorf("err = %v, want a plain command failure", err)
+	}
+}

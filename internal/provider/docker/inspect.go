@@ -143,7 +143,7 @@ func hostPortOf(c container, containerPort int) (string, int, error) {
 		}
 		return host, port, nil
 	}
-	return "", 0, fmt.Errorf("node %q does not publish port %s", c.Name, key)
+	return "", 0, fmt.Errorf("node %q does not publish port %s: %w", c.Name, key, provider.ErrNotFound)
 }
 
 // isNotFound tells whether a CLI error says the object does not exist.

@@ -16,7 +16,8 @@ func (p *Provider) DeleteNodes(ctx context.Context, names ...string) error {
 	if len(names) == 0 {
 		return nil
 	}
-	err := p.r.Run(ctx, p.cmd(append([]string{"rm", "--force", "--volumes"}, names...)...))
+	args := append([]string{"rm", "--force", "--volumes"}, p.d.RemoveExtra...)
+	err := p.r.Run(ctx, p.cmd(append(args, names...)...))
 	if err != nil && !onlyNotFound(err) {
 		return fmt.Errorf("delete nodes %s: %w", strings.Join(names, ", "), err)
 	}
@@ -54,7 +55,24 @@ func (p *Provider) Exec(ctx context.Context, node string, c provider.Cmd) error 
 	}
 	args = append(args, node)
 	args = append(args, c.Args...)
-	return p.r.Run(ctx, run.Cmd{Name: p.d.Binary, Args: args, Stdin: c.Stdin, Stdout: c.Stdout, Stderr: c.Stderr})
+	err := p.r.Run(ctx, run.Cmd{Name: p.d.Binary, Args: args, Stdin: c.Stdin, Stdout: c.Stdout, Stderr: c.Stderr})
+	if err != nil && nodeMissing(err, node) {
+		return fmt.Errorf("exec in node %q: %w: %w", node, provider.ErrNotFound, err)
+	}
+	return err
+}
+
+// nodeMissing tells whether an exec failed because the runtime has no such
+// container, as opposed to the command in the node failing. Both print to
+// the same stderr, so the runtime's own wording, naming the node, decides.
+func nodeMissing(err error, node string) bool {
+	re, ok := err.(*run.Error)
+	if !ok {
+		return false
+	}
+	s := strings.ToLower(re.Stderr)
+	n := strings.ToLower(node)
+	return strings.Contains(s, "no such container: "+n) || strings.Contains(s, `no container with name or id "`+n+`"`)
 }
 
 // Logs implements provider.Provider.
