@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -114,18 +116,25 @@ func checkPodToPod(c *testCluster, pods []echoPod) {
 	}
 }
 
-// checkServiceDNS resolves the Service's name through CoreDNS and fetches a
-// page through kube-proxy's ClusterIP rules.
-func checkServiceDNS(c *testCluster, from echoPod) {
+// checkServiceDNS resolves the echo Service's name through CoreDNS from the
+// first pod and fetches a page through kube-proxy's ClusterIP rules: the
+// answer must name the node of one of the echo pods.
+func checkServiceDNS(c *testCluster, pods []echoPod) {
 	c.t.Helper()
+	from := pods[0]
+	const url = "http://echo.default.svc.cluster.local:8080/"
 	c.eventually("service DNS", time.Minute, func() error {
 		_, err := c.kubectl("", "exec", from.name, "--", "nslookup", "echo.default.svc.cluster.local")
 		return err
 	})
-	out := c.mustKubectl("", "exec", from.name, "--", "timeout", "10", "wget", "-qO-", "http://echo.default.svc.cluster.local:8080/")
-	if strings.TrimSpace(out) == "" {
-		c.t.Errorf("service echo answered with an empty page")
+	// busybox-static's `wget -T` segfaults (exit 139); timeout bounds it instead.
+	out := strings.TrimSpace(c.mustKubectl("", "exec", from.name, "--", "timeout", "10", "wget", "-qO-", url))
+	for _, p := range pods {
+		if out == p.node {
+			return
+		}
 	}
+	c.t.Errorf("%s answered %q, want the node name of an echo pod", url, out)
 }
 
 // checkStorage binds a PersistentVolumeClaim through the default
@@ -175,6 +184,84 @@ func checkWorking(t *testing.T, c *testCluster, n int) {
 	checkCoreDNS(c)
 	pods := deployEcho(c, n)
 	checkPodToPod(c, pods)
-	checkServiceDNS(c, pods[0])
+	checkServiceDNS(c, pods)
 	checkStorage(c)
+}
+
+// waitPodSucceeded waits for a run-to-completion pod to succeed.
+func waitPodSucceeded(c *testCluster, pod string) {
+	c.t.Helper()
+	c.eventually("pod "+pod+" succeeded", 3*time.Minute, func() error {
+		phase, err := c.kubectl("", "get", "pod", pod, "-o", "jsonpath={.status.phase}")
+		if err != nil || phase != "Succeeded" {
+			return fmt.Errorf("phase %q: %v", phase, err)
+		}
+		return nil
+	})
+}
+
+// checkNodePortFromHost serves word from a pod behind NodePort 30080 and
+// fetches it from the host through the extraPortMappings entry at hostPort.
+func checkNodePortFromHost(c *testCluster, image, word string, hostPort int) {
+	c.t.Helper()
+	c.mustKubectl(fmt.Sprintf(`apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  tolerations: [{operator: Exists}]
+  containers:
+  - name: web
+    image: %s
+    imagePullPolicy: Never
+    command: [sh, -c, 'mkdir -p /www && echo %s > /www/index.html && exec httpd -f -p 8080 -h /www']
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 8080, targetPort: 8080, nodePort: 30080}]
+`, image, word), "apply", "-f", "-")
+	c.eventually("NodePort through the host port mapping", 3*time.Minute, func() error {
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/", hostPort))
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if strings.TrimSpace(string(body)) != word {
+			return fmt.Errorf("got %q", body)
+		}
+		return nil
+	})
+}
+
+// checkMountedFile reads dir/file, a node directory mounted from the host by
+// extraMounts, from a pod on a node labelled mount=yes (any node when
+// anyNode), and wants its content to be want.
+func checkMountedFile(c *testCluster, image, dir, file, want string, anyNode bool) {
+	c.t.Helper()
+	selector := "nodeSelector: {mount: \"yes\"}"
+	if anyNode {
+		selector = "tolerations: [{operator: Exists}]"
+	}
+	c.mustKubectl(fmt.Sprintf(`apiVersion: v1
+kind: Pod
+metadata: {name: reader}
+spec:
+  restartPolicy: Never
+  %s
+  containers:
+  - name: r
+    image: %s
+    imagePullPolicy: Never
+    command: [cat, /data/%s]
+    volumeMounts: [{name: d, mountPath: /data}]
+  volumes: [{name: d, hostPath: {path: %s}}]
+`, selector, image, file, dir), "apply", "-f", "-")
+	waitPodSucceeded(c, "reader")
+	if out := c.mustKubectl("", "logs", "reader"); strings.TrimSpace(out) != want {
+		c.t.Errorf("the mount shows %q, want %q", out, want)
+	}
 }

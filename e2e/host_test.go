@@ -92,11 +92,7 @@ func checkNothingLeft(t *testing.T, runtime, name, kubeconfig string, volumes []
 	if err != nil || strings.TrimSpace(string(out)) != "" {
 		t.Errorf("containers left for cluster %s: %q (%v)", name, out, err)
 	}
-	for _, v := range volumes {
-		if exec.Command(runtime, "volume", "inspect", v).Run() == nil {
-			t.Errorf("volume %s of cluster %s is left behind", v, name)
-		}
-	}
+	checkVolumesGone(t, runtime, volumes)
 	out, _ = exec.Command(runtime, "ps", "-a", "--filter", "label=dev.kina.owner=kina", "--format", "{{.Names}}").CombinedOutput()
 	if strings.TrimSpace(string(out)) == "" {
 		if err := exec.Command(runtime, "network", "inspect", "kina").Run(); err == nil {
@@ -115,4 +111,14 @@ func listVolumes(t *testing.T, runtime string) []string {
 		t.Fatalf("%s volume ls: %v", runtime, err)
 	}
 	return strings.Fields(string(out))
+}
+
+// checkVolumesGone asserts that none of the named volumes exists any more.
+func checkVolumesGone(t *testing.T, runtime string, volumes []string) {
+	t.Helper()
+	for _, v := range volumes {
+		if exec.Command(runtime, "volume", "inspect", v).Run() == nil {
+			t.Errorf("volume %s is left behind", v)
+		}
+	}
 }

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,7 +93,7 @@ func TestKindCompat(t *testing.T) {
 	checkNodesReady(c, 1)
 	checkCoreDNS(c)
 	pods := deployEcho(c, 1) // a pod scheduled and running, from the tool image
-	checkServiceFetch(c, pods[0])
+	checkServiceDNS(c, pods)
 	checkStorage(c)
 
 	start = time.Now()
@@ -196,23 +195,4 @@ func checkKindNodeContainers(t *testing.T, name string) []string {
 		t.Errorf("kind's nodes have no volume: expected the anonymous /var")
 	}
 	return volumes
-}
-
-// checkServiceFetch fetches the echo Service by name from a pod: CoreDNS,
-// kube-proxy's ClusterIP rules and the CNI together. It bounds the fetch
-// with busybox's timeout applet rather than `wget -T`, which segfaults in
-// Debian 12's busybox-static 1.35.0 (exit 139).
-func checkServiceFetch(c *testCluster, from echoPod) {
-	c.t.Helper()
-	url := "http://echo.default.svc.cluster.local:8080/"
-	c.eventually("fetch "+url+" from a pod", time.Minute, func() error {
-		out, err := c.kubectl("", "exec", from.name, "--", "timeout", "10", "wget", "-qO-", url)
-		if err != nil {
-			return err
-		}
-		if strings.TrimSpace(out) != from.node {
-			return fmt.Errorf("%s answered %q, want the node name %q", url, out, from.node)
-		}
-		return nil
-	})
 }

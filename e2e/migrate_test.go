@@ -3,9 +3,6 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,7 +34,7 @@ func TestMigrateFromKind(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(data, "hello"), []byte("from the host\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	kindPort, kinaPort := migFreePort(t), migFreePort(t)
+	kindPort, kinaPort := freePort(t), freePort(t)
 	original := fmt.Sprintf(`kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
 nodes:
@@ -85,14 +82,14 @@ nodes:
 		if !kindNetworkExisted && kindContainers(t, "") == "" {
 			exec.Command("docker", "network", "rm", "kind").Run()
 		}
-		checkVolumesGone(t, kindVolumes)
+		checkVolumesGone(t, "docker", kindVolumes)
 	})
 	start := time.Now()
 	if out, err := runKind("create", "cluster", "--name", src, "--config", cfgPath, "--wait", "3m", "--kubeconfig", kindKubeconfig); err != nil {
 		t.Fatalf("kind create cluster: %v\n%s", err, out)
 	}
 	t.Logf("kind created %s in %s", src, time.Since(start).Round(time.Second))
-	kindVolumes = migVolumesOf(t, src)
+	kindVolumes = clusterVolumes(t, "docker", src)
 	// An image only the kind cluster holds, for --load-images to carry.
 	const marker = "docker.io/kina-e2e/migrate-marker:v1"
 	if out, err := exec.Command("docker", "exec", src+"-worker2", "sh", "-c",
@@ -154,7 +151,7 @@ nodes:
 	before := migKindState(t, src)
 	t.Cleanup(func() {
 		// Other work on this host creates volumes too: check this cluster's own.
-		own := migVolumesOf(t, dst)
+		own := clusterVolumes(t, "docker", dst)
 		if out, err := c.kinaOut("delete", "cluster", "--name", dst, "--kubeconfig", kinaKubeconfig); err != nil {
 			t.Errorf("delete cluster %s: %v\n%s", dst, err, out)
 		}
@@ -173,8 +170,8 @@ nodes:
 	if out := c.mustKubectl("", "get", "nodes", "-l", "mount=yes", "-o", "name"); strings.TrimSpace(out) != "node/"+dst+"-worker" {
 		t.Errorf("nodes labelled mount=yes: %q", out)
 	}
-	migCheckPort(c, kinaPort)
-	migCheckMount(c)
+	checkNodePortFromHost(c, migToolImage(c), "migrated", kinaPort)
+	checkMountedFile(c, migToolImage(c), "/data", "hello", "from the host", false)
 	for _, n := range []string{dst + "-control-plane", dst + "-worker", dst + "-worker2"} {
 		out, err := exec.Command("docker", "exec", n, "crictl", "images", "-o", "json").CombinedOutput()
 		if err != nil || !strings.Contains(string(out), marker) {
@@ -244,34 +241,6 @@ func migExplainNotReady(c *testCluster, want int) {
 	}
 }
 
-// migVolumesOf lists the volumes mounted into a cluster's containers.
-func migVolumesOf(t *testing.T, cluster string) []string {
-	t.Helper()
-	ids := strings.Fields(kindContainers(t, cluster))
-	if len(ids) == 0 {
-		return nil
-	}
-	out, err := exec.Command("docker", append([]string{"inspect", "-f",
-		`{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}`}, ids...)...).CombinedOutput()
-	if err != nil {
-		t.Errorf("inspect volumes of %s: %v\n%s", cluster, err, out)
-	}
-	return strings.Fields(string(out))
-}
-
-func checkVolumesGone(t *testing.T, volumes []string) {
-	t.Helper()
-	present := map[string]bool{}
-	for _, v := range listVolumes(t, "docker") {
-		present[v] = true
-	}
-	for _, v := range volumes {
-		if present[v] {
-			t.Errorf("volume %s left behind", v)
-		}
-	}
-}
-
 // migWrapperDir is hack/kind-docker-wrapper, which kind needs first on PATH
 // on hosts where --privileged is impossible.
 func migWrapperDir(t *testing.T) string {
@@ -284,16 +253,6 @@ func migWrapperDir(t *testing.T) string {
 		t.Fatalf("the docker wrapper is missing: %v", err)
 	}
 	return dir
-}
-
-func migFreePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 func migParse(t *testing.T, raw []byte, source string) *config.Config {
@@ -341,69 +300,4 @@ func migToolImage(c *testCluster) string {
 	}
 	c.t.Fatalf("no busybox image in the node image")
 	return ""
-}
-
-// migCheckPort serves on NodePort 30080 and fetches it from the host
-// through the migrated extraPortMappings entry.
-func migCheckPort(c *testCluster, hostPort int) {
-	c.t.Helper()
-	c.mustKubectl(fmt.Sprintf(`apiVersion: v1
-kind: Pod
-metadata: {name: web, labels: {app: web}}
-spec:
-  containers:
-  - name: web
-    image: %s
-    imagePullPolicy: Never
-    command: [sh, -c, 'mkdir -p /www && echo migrated > /www/index.html && exec httpd -f -p 8080 -h /www']
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  type: NodePort
-  selector: {app: web}
-  ports: [{port: 8080, targetPort: 8080, nodePort: 30080}]
-`, migToolImage(c)), "apply", "-f", "-")
-	c.eventually("NodePort through the mapped host port", 3*time.Minute, func() error {
-		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/", hostPort))
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		if strings.TrimSpace(string(b)) != "migrated" {
-			return fmt.Errorf("got %q", b)
-		}
-		return nil
-	})
-}
-
-// migCheckMount reads the host file through the migrated extraMounts entry.
-func migCheckMount(c *testCluster) {
-	c.t.Helper()
-	c.mustKubectl(fmt.Sprintf(`apiVersion: v1
-kind: Pod
-metadata: {name: reader}
-spec:
-  restartPolicy: Never
-  nodeSelector: {mount: "yes"}
-  containers:
-  - name: r
-    image: %s
-    imagePullPolicy: Never
-    command: [cat, /data/hello]
-    volumeMounts: [{name: d, mountPath: /data}]
-  volumes: [{name: d, hostPath: {path: /data}}]
-`, migToolImage(c)), "apply", "-f", "-")
-	c.eventually("reader pod done", 3*time.Minute, func() error {
-		phase, err := c.kubectl("", "get", "pod", "reader", "-o", "jsonpath={.status.phase}")
-		if err != nil || phase != "Succeeded" {
-			return fmt.Errorf("phase %q: %v", phase, err)
-		}
-		return nil
-	})
-	if out := c.mustKubectl("", "logs", "reader"); strings.TrimSpace(out) != "from the host" {
-		c.t.Errorf("the mount shows %q, want the host file's content", out)
-	}
 }

@@ -2,15 +2,11 @@ package e2e
 
 import (
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestDockerKindFeatures checks, on one cluster, the kind config fields and
@@ -65,64 +61,11 @@ nodes:
 	})
 
 	t.Run("extraPortMappings", func(t *testing.T) {
-		c.mustKubectl(fmt.Sprintf(`apiVersion: v1
-kind: Pod
-metadata: {name: web, labels: {app: web}}
-spec:
-  tolerations: [{operator: Exists}]
-  containers:
-  - name: web
-    image: %s
-    imagePullPolicy: Never
-    command: [sh, -c, 'mkdir -p /www && echo mapped > /www/index.html && exec httpd -f -p 8080 -h /www']
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  type: NodePort
-  selector: {app: web}
-  ports: [{port: 8080, targetPort: 8080, nodePort: 30080}]
-`, toolImage()), "apply", "-f", "-")
-		c.eventually("NodePort through the host port mapping", 2*time.Minute, func() error {
-			resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/", hostPort))
-			if err != nil {
-				return err
-			}
-			defer resp.Body.Close()
-			body, _ := io.ReadAll(resp.Body)
-			if strings.TrimSpace(string(body)) != "mapped" {
-				return fmt.Errorf("got %q", body)
-			}
-			return nil
-		})
+		checkNodePortFromHost(c, toolImage(), "mapped", hostPort)
 	})
 
 	t.Run("extraMounts", func(t *testing.T) {
-		c.mustKubectl(fmt.Sprintf(`apiVersion: v1
-kind: Pod
-metadata: {name: reader}
-spec:
-  restartPolicy: Never
-  tolerations: [{operator: Exists}]
-  containers:
-  - name: r
-    image: %s
-    imagePullPolicy: Never
-    command: [cat, /data/hello.txt]
-    volumeMounts: [{name: d, mountPath: /data}]
-  volumes: [{name: d, hostPath: {path: /host-data}}]
-`, toolImage()), "apply", "-f", "-")
-		c.eventually("reader pod done", 2*time.Minute, func() error {
-			phase, err := c.kubectl("", "get", "pod", "reader", "-o", "jsonpath={.status.phase}")
-			if err != nil || phase != "Succeeded" {
-				return fmt.Errorf("phase %q: %v", phase, err)
-			}
-			return nil
-		})
-		if out := c.mustKubectl("", "logs", "reader"); strings.TrimSpace(out) != "from the host" {
-			t.Errorf("pod read %q through the mount", out)
-		}
+		checkMountedFile(c, toolImage(), "/host-data", "hello.txt", "from the host", true)
 	})
 
 	t.Run("load image-archive and docker-image", func(t *testing.T) {
@@ -151,13 +94,7 @@ spec:
   tolerations: [{operator: Exists}]
   containers: [{name: l, image: %s, imagePullPolicy: Never, command: [echo, loaded-ok]}]
 `, pod, ref), "apply", "-f", "-")
-			c.eventually("pod from the loaded image "+ref, 2*time.Minute, func() error {
-				phase, err := c.kubectl("", "get", "pod", pod, "-o", "jsonpath={.status.phase}")
-				if err != nil || phase != "Succeeded" {
-					return fmt.Errorf("phase %q: %v", phase, err)
-				}
-				return nil
-			})
+			waitPodSucceeded(c, pod)
 		}
 		// Loading again finds the same image ID on every node and skips it.
 		out, err := c.kinaOut("load", "image-archive", archive, "--name", c.name)
@@ -182,16 +119,6 @@ spec:
 			t.Errorf("no pod logs exported")
 		}
 	})
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func run(t *testing.T, name string, args ...string) {
