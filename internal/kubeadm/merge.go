@@ -3,8 +3,9 @@ package kubeadm
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 )
@@ -60,7 +61,7 @@ func applyJSON6902(o *object, ops jsonpatch.Patch) error {
 // explicitly, which kind silently drops. Neither changes a patch that
 // works with kind.
 func mergeSpecial(target, patch map[string]any, v1beta4 bool) {
-	for _, k := range sortedKeys(patch) {
+	for _, k := range slices.Sorted(maps.Keys(patch)) {
 		pv := patch[k]
 		switch {
 		case k == "extraArgs" || k == "kubeletExtraArgs":
@@ -136,7 +137,7 @@ func argsAsList(v any) []any {
 		return t
 	case map[string]any:
 		out := make([]any, 0, len(t))
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			out = append(out, map[string]any{"name": k, "value": t[k]})
 		}
 		return out
@@ -186,15 +187,6 @@ func unionList(target, patch any) any {
 		}
 	}
 	return tl
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func deepCopy(m map[string]any) (map[string]any, error) {

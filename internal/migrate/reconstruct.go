@@ -3,7 +3,9 @@ package migrate
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -315,9 +317,9 @@ func componentPatches(extra map[string]map[string]string) []string {
 	}
 	var b strings.Builder
 	b.WriteString("kind: ClusterConfiguration\n")
-	for _, comp := range sortedKeys(extra) {
+	for _, comp := range slices.Sorted(maps.Keys(extra)) {
 		fmt.Fprintf(&b, "%s:\n  extraArgs:\n", comp)
-		for _, k := range sortedKeys(extra[comp]) {
+		for _, k := range slices.Sorted(maps.Keys(extra[comp])) {
 			fmt.Fprintf(&b, "    %s: %s\n", strconv.Quote(k), strconv.Quote(extra[comp][k]))
 		}
 	}
@@ -334,7 +336,7 @@ func kubeletPatches(extra map[string]string) []string {
 	for _, kind := range []string{"InitConfiguration", "JoinConfiguration"} {
 		var b strings.Builder
 		fmt.Fprintf(&b, "kind: %s\nnodeRegistration:\n  kubeletExtraArgs:\n", kind)
-		for _, k := range sortedKeys(extra) {
+		for _, k := range slices.Sorted(maps.Keys(extra)) {
 			fmt.Fprintf(&b, "    %s: %s\n", strconv.Quote(k), strconv.Quote(extra[k]))
 		}
 		out = append(out, b.String())

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -273,7 +274,7 @@ func (b *builder) build(ctx context.Context) (*Result, error) {
 	if version != "" {
 		files = append(files, tarFile{name: strings.TrimPrefix(VersionPath, "/"), data: []byte(version + "\n"), mode: 0o644})
 	}
-	for _, dest := range sortedKeys(o.ExtraFiles) {
+	for _, dest := range slices.Sorted(maps.Keys(o.ExtraFiles)) {
 		files = append(files, tarFile{name: strings.TrimPrefix(dest, "/"), src: o.ExtraFiles[dest], mode: 0o755})
 	}
 	o.Logf("copying kubeadm, kubelet, kubectl and the manifests")
@@ -748,20 +749,11 @@ func inputHash(baseID, version, binDir string, archives []Archive, cni, storage 
 			return "", err
 		}
 	}
-	for _, dest := range sortedKeys(extra) {
+	for _, dest := range slices.Sorted(maps.Keys(extra)) {
 		if err := add(dest, extra[dest]); err != nil {
 			return "", err
 		}
 	}
 	fmt.Fprintf(h, "%s\n%s\n", cni, storage)
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -2,8 +2,9 @@ package apple
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,10 +48,10 @@ func RunArgs(spec provider.NodeSpec, f Features) ([]string, error) {
 		}
 	}
 	args = append(args, "--cpus", strconv.Itoa(spec.CPUs), "--memory", strconv.Itoa(spec.MemoryMB)+"M")
-	for _, k := range sortedKeys(spec.Labels) {
+	for _, k := range slices.Sorted(maps.Keys(spec.Labels)) {
 		args = append(args, "--label", k+"="+spec.Labels[k])
 	}
-	for _, k := range sortedKeys(spec.Env) {
+	for _, k := range slices.Sorted(maps.Keys(spec.Env)) {
 		args = append(args, "--env", k+"="+spec.Env[k])
 	}
 	if spec.Network != "" && (f.Networks || spec.Network != "default") {
@@ -127,13 +128,4 @@ func volumeArg(m provider.Mount) (string, error) {
 		s += ":ro"
 	}
 	return s, nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

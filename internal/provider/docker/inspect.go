@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,7 +62,7 @@ func decodeInspect(data []byte) ([]container, error) {
 // ListNodes implements provider.Provider.
 func (p *Provider) ListNodes(ctx context.Context, labels map[string]string) ([]provider.Node, error) {
 	args := []string{"ps", "--all", "--quiet", "--no-trunc"}
-	for _, k := range sortedKeys(labels) {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		args = append(args, "--filter", "label="+k+"="+labels[k])
 	}
 	out, err := p.output(ctx, args...)

@@ -3,7 +3,8 @@ package docker
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,10 +37,10 @@ func (p *Provider) runArgs(info provider.Info, spec provider.NodeSpec) ([]string
 		"--network", spec.Network,
 		"--restart=on-failure:1",
 	}
-	for _, k := range sortedKeys(spec.Labels) {
+	for _, k := range slices.Sorted(maps.Keys(spec.Labels)) {
 		args = append(args, "--label", k+"="+spec.Labels[k])
 	}
-	for _, k := range sortedKeys(spec.Env) {
+	for _, k := range slices.Sorted(maps.Keys(spec.Env)) {
 		args = append(args, "--env", k+"="+spec.Env[k])
 	}
 	if !spec.LoadBalancer {
@@ -151,13 +152,4 @@ func publishArg(pm provider.PortMapping) (string, error) {
 		host = strconv.Itoa(pm.HostPort)
 	}
 	return fmt.Sprintf("%s:%s:%d/%s", addr, host, pm.ContainerPort, proto), nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
