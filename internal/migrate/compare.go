@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -105,18 +106,10 @@ func Covered(path string, listed []string) bool {
 func SortPortMappings(c *v1alpha4.Cluster) {
 	for i := range c.Nodes {
 		pm := c.Nodes[i].ExtraPortMappings
-		sort.SliceStable(pm, func(a, b int) bool {
-			x, y := pm[a], pm[b]
-			if x.ContainerPort != y.ContainerPort {
-				return x.ContainerPort < y.ContainerPort
-			}
-			if x.Protocol != y.Protocol {
-				return x.Protocol < y.Protocol
-			}
-			if x.ListenAddress != y.ListenAddress {
-				return x.ListenAddress < y.ListenAddress
-			}
-			return x.HostPort < y.HostPort
+		slices.SortStableFunc(pm, func(x, y v1alpha4.PortMapping) int {
+			return comparePorts(
+				port{x.ListenAddress, int(x.HostPort), int(x.ContainerPort), string(x.Protocol)},
+				port{y.ListenAddress, int(y.HostPort), int(y.ContainerPort), string(y.Protocol)})
 		})
 	}
 }

@@ -1,9 +1,10 @@
 package migrate
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -148,20 +149,18 @@ func decodePorts(m map[string][]binding) ([]port, error) {
 			out = append(out, port{ListenAddress: b.HostIP, HostPort: hp, ContainerPort: cp, Protocol: strings.ToUpper(proto)})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.ContainerPort != b.ContainerPort {
-			return a.ContainerPort < b.ContainerPort
-		}
-		if a.Protocol != b.Protocol {
-			return a.Protocol < b.Protocol
-		}
-		if a.ListenAddress != b.ListenAddress {
-			return a.ListenAddress < b.ListenAddress
-		}
-		return a.HostPort < b.HostPort
-	})
+	slices.SortFunc(out, comparePorts)
 	return out, nil
+}
+
+// comparePorts orders port mappings by container port, protocol, listen
+// address and host port: the one order both rebuilt and original configs use.
+func comparePorts(a, b port) int {
+	return cmp.Or(
+		cmp.Compare(a.ContainerPort, b.ContainerPort),
+		cmp.Compare(a.Protocol, b.Protocol),
+		cmp.Compare(a.ListenAddress, b.ListenAddress),
+		cmp.Compare(a.HostPort, b.HostPort))
 }
 
 // kindMounts are the container paths kind mounts on every node by itself.
