@@ -68,7 +68,11 @@ func (c *cluster) configureNode(ctx context.Context, n node) error {
 	if err != nil {
 		return fmt.Errorf("kubeadm config for node %q: %w", n.Name, err)
 	}
-	if err := writeFile(ctx, c.p, n.Name, kubeadmConfigPath, data); err != nil {
+	files := []nodeFile{{path: kubeadmConfigPath, mode: 0o600, data: data}}
+	if n.Name == c.plan.Bootstrap {
+		files = append(files, nodeFile{path: corednsPatchPath, mode: 0o644, data: []byte(dnsReadinessPatch)})
+	}
+	if err := writeFiles(ctx, c.p, n.Name, files...); err != nil {
 		return err
 	}
 	if n.Name == c.plan.Bootstrap {
@@ -126,6 +130,9 @@ func (c *cluster) renderKubeadm(n node, f nodeFacts, endpoint string) ([]byte, e
 		CgroupDriver:         cgroupDriverOf(f.containerdConfig),
 		Rootless:             c.info.Rootless,
 		ProviderID:           kubeadm.KindProviderID(c.info.Name, c.plan.Name, n.Name),
+	}
+	if kc.Bootstrap {
+		kc.PatchesDir = kubeadmPatchesDir
 	}
 	return kubeadm.Build(kc, kubeadm.Patches{
 		Merge: cfg.KubeadmConfigPatches, JSON6902: cfg.KubeadmConfigPatchesJSON6902,

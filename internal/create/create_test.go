@@ -77,6 +77,11 @@ func TestCreateRunsStepsInOrder(t *testing.T) {
 			t.Errorf("%s kubeadm config is not a join config:\n%s", w, f.files[w+":/kind/kubeadm.conf"])
 		}
 	}
+	// kubeadm applies the CoreDNS probe patch when it creates the Deployment.
+	if f.files["t-control-plane:/kind/patches/corednsdeployment+json.json"] != dnsReadinessPatch ||
+		!strings.Contains(f.files["t-control-plane:/kind/kubeadm.conf"], "directory: /kind/patches") {
+		t.Errorf("CoreDNS patch not set up for kubeadm init: %q", f.files)
+	}
 	// With workers, the control-plane taint stays.
 	for _, c := range f.calls {
 		if strings.Contains(c, "taint") {
@@ -102,7 +107,7 @@ func TestSingleNodeRemovesTaint(t *testing.T) {
 
 // Every step that runs a command can fail; each failure must leave nothing behind.
 func TestFailureAtEveryStepCleansUp(t *testing.T) {
-	for _, step := range []string{"systemctl", "cat /kind/version", "cp /dev/stdin", "kubeadm init phase certs", "kubeadm init --config", "kubectl --kubeconfig=/etc/kubernetes/admin.conf apply", "kubeadm join", "cat /etc/kubernetes/admin.conf", "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait"} {
+	for _, step := range []string{"systemctl", "cat /kind/version", "tar --extract --no-same-owner --directory=/", "kubeadm init phase certs", "kubeadm init --config", "kubectl --kubeconfig=/etc/kubernetes/admin.conf apply", "kubeadm join", "cat /etc/kubernetes/admin.conf", "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait"} {
 		for _, mode := range []string{"fail", "cancel"} {
 			t.Run(mode+" "+step, func(t *testing.T) {
 				f := newFake()

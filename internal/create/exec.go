@@ -1,6 +1,7 @@
 package create
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"errors"
@@ -31,6 +32,34 @@ func nodeRun(ctx context.Context, p provider.Provider, node string, stdin io.Rea
 // becomes shell text.
 func writeFile(ctx context.Context, p provider.Provider, node, path string, data []byte) error {
 	_, err := nodeRun(ctx, p, node, bytes.NewReader(data), "cp", "/dev/stdin", path)
+	return err
+}
+
+// nodeFile is a file to write into a node.
+type nodeFile struct {
+	path string // absolute
+	mode int64
+	data []byte
+}
+
+// writeFiles writes several files into node in one exec, as a tar on stdin;
+// tar creates missing parent directories.
+func writeFiles(ctx context.Context, p provider.Provider, node string, files ...nodeFile) error {
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	for _, f := range files {
+		hdr := &tar.Header{Name: strings.TrimPrefix(f.path, "/"), Mode: f.mode, Size: int64(len(f.data)), Typeflag: tar.TypeReg}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return fmt.Errorf("pack %s for node %q: %w", f.path, node, err)
+		}
+		if _, err := tw.Write(f.data); err != nil {
+			return fmt.Errorf("pack %s for node %q: %w", f.path, node, err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	_, err := nodeRun(ctx, p, node, &b, "tar", "--extract", "--no-same-owner", "--directory=/", "--file=-")
 	return err
 }
 

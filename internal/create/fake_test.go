@@ -1,6 +1,7 @@
 package create
 
 import (
+	"archive/tar"
 	"context"
 	"errors"
 	"fmt"
@@ -136,6 +137,25 @@ func (f *fakeProvider) answer(node string, c provider.Cmd) (string, error) {
 		f.files[node+":applied"] += string(b)
 		f.mu.Unlock()
 		return "", err
+	}
+	if strings.Join(c.Args, " ") == "tar --extract --no-same-owner --directory=/ --file=-" {
+		tr := tar.NewReader(c.Stdin)
+		for {
+			hdr, err := tr.Next()
+			if err == io.EOF {
+				return "", nil
+			}
+			if err != nil {
+				return "", err
+			}
+			b, err := io.ReadAll(tr)
+			if err != nil {
+				return "", err
+			}
+			f.mu.Lock()
+			f.files[node+":/"+hdr.Name] = string(b)
+			f.mu.Unlock()
+		}
 	}
 	switch c.Args[0] {
 	case "kubeadm", "kubectl":

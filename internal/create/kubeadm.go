@@ -12,6 +12,10 @@ import (
 const (
 	kubeadmConfigPath = "/kind/kubeadm.conf"
 	adminConf         = "/etc/kubernetes/admin.conf"
+	// kubeadmPatchesDir holds the patches `kubeadm init` applies to what it
+	// creates; kina puts its CoreDNS patch there.
+	kubeadmPatchesDir = "/kind/patches"
+	corednsPatchPath  = kubeadmPatchesDir + "/corednsdeployment+json.json"
 )
 
 // kubectl runs kubectl as the cluster admin on the bootstrap node.
@@ -58,7 +62,6 @@ func (c *cluster) addonsAndJoin(ctx context.Context) error {
 		},
 		func() error { return c.installStorage(ctx) },
 		func() error { return c.join(ctx) },
-		func() error { return c.quickenDNSReadiness(ctx) },
 	}, func(f func() error) error { return f() })
 }
 
@@ -136,13 +139,7 @@ func (c *cluster) copyClusterPKI(ctx context.Context, to string) error {
 
 // dnsReadinessPatch probes CoreDNS's readiness every second instead of
 // kubeadm's ten, so the cluster reports working DNS as soon as it has it.
-// Its pods are still pending (no node is Ready yet), so nothing restarts.
+// kubeadm applies it when it creates the Deployment (patch target
+// corednsdeployment), so no rollout follows; a user config that points
+// InitConfiguration.patches elsewhere only loses the faster probe.
 const dnsReadinessPatch = `[{"op":"replace","path":"/spec/template/spec/containers/0/readinessProbe/periodSeconds","value":1}]`
-
-func (c *cluster) quickenDNSReadiness(ctx context.Context) error {
-	_, err := c.kubectl(ctx, "", "--namespace=kube-system", "patch", "deployment", "coredns", "--type=json", "--patch="+dnsReadinessPatch)
-	if err != nil && strings.Contains(err.Error(), "NotFound") {
-		return nil // a kubeadm patch may have left CoreDNS out
-	}
-	return err
-}

@@ -86,6 +86,9 @@ type Config struct {
 	Rootless bool
 	// ProviderID is the kubelet's --provider-id; see KindProviderID.
 	ProviderID string
+	// PatchesDir, when set on the bootstrap node, is the directory of
+	// kubeadm patches (targets such as corednsdeployment) that init applies.
+	PatchesDir string
 }
 
 // KindProviderID is the provider ID kind gives its nodes; tools such as

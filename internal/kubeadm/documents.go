@@ -20,6 +20,16 @@ func (r *renderer) cluster() clusterConfiguration {
 		schedArgs = append(schedArgs, arg{"feature-gates", gates})
 	}
 	cmArgs = append(cmArgs, arg{"enable-hostpath-provisioner", "true"})
+	// Speed, measured (docs/benchmarks.md): at its default 20 requests/s
+	// the controller manager spends ~5 s starting its controllers (each
+	// fetches its own service-account client), which delays every node's
+	// pod CIDR and CoreDNS. A local cluster has one client to spare for it.
+	cmArgs = append(cmArgs, arg{"kube-api-qps", "100"}, arg{"kube-api-burst", "200"})
+	// Both retry a failed leader election every 2 s by default; the first
+	// try always fails while the API server starts, so a shorter retry
+	// lets them take the lease as soon as it answers.
+	cmArgs = append(cmArgs, arg{"leader-elect-retry-period", "500ms"})
+	schedArgs = append(schedArgs, arg{"leader-elect-retry-period", "500ms"})
 	if r.ipv6Only() {
 		// Their defaults bind 0.0.0.0 / 127.0.0.1, absent on IPv6-only.
 		cmArgs = append(cmArgs, arg{"bind-address", "::"})
@@ -71,13 +81,17 @@ func (r *renderer) initConfig() initConfiguration {
 	if r.c.KubeProxyMode == ProxyModeNone {
 		skip = append(skip, "addon/kube-proxy")
 	}
-	return initConfiguration{
+	ic := initConfiguration{
 		typeMeta:         r.meta(r.api, "InitConfiguration"),
 		BootstrapTokens:  []bootstrapToken{{Token: r.c.Token}},
 		LocalAPIEndpoint: r.endpoint(),
 		NodeRegistration: r.nodeRegistration(),
 		SkipPhases:       skip,
 	}
+	if r.c.PatchesDir != "" {
+		ic.Patches = &patches{Directory: r.c.PatchesDir}
+	}
+	return ic
 }
 
 func (r *renderer) joinConfig() joinConfiguration {

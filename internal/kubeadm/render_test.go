@@ -24,6 +24,7 @@ func base(version string) Config {
 		ServiceSubnet:        "10.96.0.0/16",
 		CgroupDriver:         "cgroupfs",
 		ProviderID:           KindProviderID("docker", "kina", "kina-control-plane"),
+		PatchesDir:           "/kind/patches",
 	}
 }
 

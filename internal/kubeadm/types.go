@@ -48,7 +48,12 @@ type initConfiguration struct {
 	BootstrapTokens  []bootstrapToken `json:"bootstrapTokens"`
 	LocalAPIEndpoint apiEndpoint      `json:"localAPIEndpoint"`
 	NodeRegistration nodeRegistration `json:"nodeRegistration"`
+	Patches          *patches         `json:"patches,omitempty"`
 	SkipPhases       []string         `json:"skipPhases,omitempty"`
+}
+
+type patches struct {
+	Directory string `json:"directory"`
 }
 
 type bootstrapToken struct {
