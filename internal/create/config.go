@@ -81,6 +81,11 @@ func (c *cluster) configureNode(ctx context.Context, n node) error {
 				return err
 			}
 		}
+		ca, err := nodeRun(ctx, c.p, n.Name, nil, "cat", caCertPath)
+		if err != nil {
+			return err
+		}
+		c.caCert = []byte(ca)
 	}
 	c.setContainerdConfig(n.Name, patched)
 	return nil
@@ -134,6 +139,7 @@ func (c *cluster) renderKubeadm(n node, f nodeFacts, endpoint string) ([]byte, e
 	if kc.Bootstrap {
 		kc.PatchesDir = kubeadmPatchesDir
 	}
+	kc.Schedulable = len(c.plan.workers()) == 0
 	return kubeadm.Build(kc, kubeadm.Patches{
 		Merge: cfg.KubeadmConfigPatches, JSON6902: cfg.KubeadmConfigPatchesJSON6902,
 	}, kubeadm.Patches{

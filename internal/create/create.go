@@ -50,6 +50,8 @@ type cluster struct {
 	apiHostPort int
 	// apiEndpoint is the API server's host:port inside the node network.
 	apiEndpoint string
+	// caCert is the cluster CA (PEM), read once the bootstrap node has it.
+	caCert []byte
 	// containerdConfigs are patched containerd configs to install, by node.
 	containerdConfigs map[string]string
 
@@ -93,6 +95,17 @@ func Run(ctx context.Context, p provider.Provider, opts Options) (res Result, er
 	return c.run(ctx)
 }
 
+// startStageName says what the start stage does for this plan.
+func (c *cluster) startStageName() string {
+	name := "Starting control-plane, CNI and StorageClass"
+	if n := len(c.plan.Nodes) - 1; n == 1 {
+		name += ", joining 1 node"
+	} else if n > 1 {
+		name += fmt.Sprintf(", joining %d nodes", n)
+	}
+	return name
+}
+
 func (c *cluster) refuseExisting(ctx context.Context) error {
 	nodes, err := c.p.ListNodes(ctx, map[string]string{provider.LabelCluster: c.plan.Name})
 	if err != nil {
@@ -113,13 +126,7 @@ type stage struct {
 func (c *cluster) run(ctx context.Context) (res Result, err error) {
 	stages := []stage{
 		{"Preparing nodes", c.provision},
-		{"Starting control-plane", func(ctx context.Context) error {
-			if err := c.applyContainerdConfigs(ctx); err != nil {
-				return err
-			}
-			return c.kubeadmInit(ctx)
-		}},
-		{"Installing CNI, StorageClass and joining nodes", c.addonsAndJoin},
+		{c.startStageName(), c.startCluster},
 		{"Exporting kubeconfig", func(ctx context.Context) error {
 			var err error
 			res.Server, err = c.exportKubeconfig(ctx)

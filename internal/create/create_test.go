@@ -2,9 +2,16 @@ package create
 
 import (
 	"context"
+	"encoding/pem"
 	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,8 +64,8 @@ func TestCreateRunsStepsInOrder(t *testing.T) {
 	for _, s := range rec.Timings() {
 		steps = append(steps, s.Step)
 	}
-	want := []string{"Preparing nodes", "Starting control-plane",
-		"Installing CNI, StorageClass and joining nodes", "Exporting kubeconfig", "Waiting ≤ 1s for nodes to be Ready"}
+	want := []string{"Preparing nodes", "Starting control-plane, CNI and StorageClass, joining 2 nodes",
+		"Exporting kubeconfig", "Waiting ≤ 1s for nodes to be Ready"}
 	if strings.Join(steps, "|") != strings.Join(want, "|") {
 		t.Errorf("steps = %q, want %q", steps, want)
 	}
@@ -93,15 +100,96 @@ func TestCreateRunsStepsInOrder(t *testing.T) {
 	}
 }
 
-func TestSingleNodeRemovesTaint(t *testing.T) {
+func TestSingleNodeIsSchedulable(t *testing.T) {
 	f := newFake()
 	cfg := config.Default()
 	cfg.SetName("one")
 	if _, _, err := runFake(t, f, cfg, false); err != nil {
 		t.Fatal(err)
 	}
-	if !contains(f.calls, "one-control-plane: kubectl --kubeconfig=/etc/kubernetes/admin.conf taint nodes --all node-role.kubernetes.io/control-plane-") {
-		t.Errorf("taint not removed: %q", f.calls)
+	if !strings.Contains(f.files["one-control-plane:/kind/kubeadm.conf"], "taints: []") {
+		t.Errorf("the only node keeps the control-plane taint:\n%s", f.files["one-control-plane:/kind/kubeadm.conf"])
+	}
+	if !contains(f.calls, "one-control-plane: kubectl --kubeconfig=/etc/kubernetes/admin.conf label nodes --all node.kubernetes.io/exclude-from-external-load-balancers-") {
+		t.Errorf("load-balancer exclusion not removed: %q", f.calls)
+	}
+}
+
+// fakeAPIServer answers /readyz, and cluster-info signed only from the
+// signAfter-th request on; it records when it first served the signature.
+func fakeAPIServer(t *testing.T, f *fakeProvider, signAfter int32) (signedAt func() int) {
+	var asked atomic.Int32
+	var callsAtSigning atomic.Int64
+	callsAtSigning.Store(-1)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/readyz":
+		case "/api/v1/namespaces/kube-public/configmaps/cluster-info":
+			if asked.Add(1) < signAfter {
+				_, _ = io.WriteString(w, `{"data":{"kubeconfig":"x"}}`)
+				return
+			}
+			f.mu.Lock()
+			callsAtSigning.CompareAndSwap(-1, int64(len(f.calls)))
+			f.mu.Unlock()
+			_, _ = io.WriteString(w, `{"data":{"kubeconfig":"x","jws-kubeconfig-abcdef":"sig"}}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	f.caPEM = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+	f.apiAddr = srv.Listener.Addr().(*net.TCPAddr)
+	return func() int { return int(callsAtSigning.Load()) }
+}
+
+// The CNI is applied as soon as the API server answers, while kubeadm init
+// still runs: the fake's init returns only once the CNI manifest arrived.
+func TestAddonsInstallWhileInitRuns(t *testing.T) {
+	f := newFake()
+	fakeAPIServer(t, f, 0)
+	var sawCNIDuringInit atomic.Bool
+	f.onExec = func(node, argv string) {
+		if !strings.HasPrefix(argv, "kubeadm init --config") {
+			return
+		}
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			f.mu.Lock()
+			applied := f.files[node+":applied"]
+			f.mu.Unlock()
+			if strings.Contains(applied, "podSubnet") {
+				sawCNIDuringInit.Store(true)
+				return
+			}
+		}
+	}
+	if _, _, err := runFake(t, f, threeNodes(), false); err != nil {
+		t.Fatal(err)
+	}
+	if !sawCNIDuringInit.Load() {
+		t.Errorf("the CNI was not applied while kubeadm init ran: %q", f.calls)
+	}
+}
+
+// Joins start only once cluster-info is signed: kubeadm's discovery would
+// otherwise wait 5 s before asking again.
+func TestJoinsWaitForSignedClusterInfo(t *testing.T) {
+	f := newFake()
+	signedAt := fakeAPIServer(t, f, 3)
+	if _, _, err := runFake(t, f, threeNodes(), false); err != nil {
+		t.Fatal(err)
+	}
+	at := signedAt()
+	if at < 0 {
+		t.Fatal("cluster-info was never read as signed")
+	}
+	for i, call := range f.calls {
+		if strings.Contains(call, "kubeadm join") && i < at {
+			t.Errorf("%q ran before cluster-info was signed (call %d < %d)", call, i, at)
+		}
+	}
+	if !contains(f.calls, "t-worker: kubeadm join --config=/kind/kubeadm.conf") {
+		t.Errorf("no join: %q", f.calls)
 	}
 }
 
@@ -205,5 +293,33 @@ func TestHAControlPlanesJoinBehindTheLoadBalancer(t *testing.T) {
 	}
 	if !strings.Contains(f.files["ha-worker:/kind/kubeadm.conf"], "ha-external-load-balancer:6443") {
 		t.Errorf("worker does not join through the load balancer:\n%s", f.files["ha-worker:/kind/kubeadm.conf"])
+	}
+}
+
+// Nodes join as soon as cluster-info is signed, while init still runs: the
+// fake's init returns only once a join has started.
+func TestJoinsOverlapInit(t *testing.T) {
+	f := newFake()
+	fakeAPIServer(t, f, 0)
+	var joinedDuringInit atomic.Bool
+	f.onExec = func(node, argv string) {
+		if !strings.HasPrefix(argv, "kubeadm init --config") {
+			return
+		}
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			f.mu.Lock()
+			joined := slices.ContainsFunc(f.calls, func(c string) bool { return strings.Contains(c, "kubeadm join") })
+			f.mu.Unlock()
+			if joined {
+				joinedDuringInit.Store(true)
+				return
+			}
+		}
+	}
+	if _, _, err := runFake(t, f, threeNodes(), false); err != nil {
+		t.Fatal(err)
+	}
+	if !joinedDuringInit.Load() {
+		t.Errorf("no node joined while kubeadm init ran: %q", f.calls)
 	}
 }

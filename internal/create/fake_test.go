@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"sync"
 
@@ -23,6 +24,12 @@ type fakeProvider struct {
 	cancelOn string            // an argv prefix that cancels the context
 	cancel   context.CancelFunc
 	networks map[string]bool
+	// caPEM answers `cat ca.crt`; apiAddr, when set, is the API server's
+	// host address (default 127.0.0.1:40000, where nothing listens).
+	caPEM   string
+	apiAddr *net.TCPAddr
+	// onExec, when set, runs before the answer to every exec.
+	onExec func(node, argv string)
 }
 
 func newFake() *fakeProvider {
@@ -98,6 +105,9 @@ func (f *fakeProvider) Exec(ctx context.Context, node string, c provider.Cmd) er
 		f.cancel()
 		return context.Canceled
 	}
+	if f.onExec != nil {
+		f.onExec(node, argv)
+	}
 	if f.failOn != "" && strings.HasPrefix(argv, f.failOn) {
 		return errors.New("injected failure")
 	}
@@ -123,6 +133,8 @@ func (f *fakeProvider) answer(node string, c provider.Cmd) (string, error) {
 		return "kind: StorageClass\n", nil
 	case "cat /etc/kubernetes/admin.conf":
 		return "admin-conf", nil
+	case "cat /etc/kubernetes/pki/ca.crt":
+		return f.caPEM, nil
 	}
 	if c.Args[0] == "cp" && c.Args[1] == "/dev/stdin" {
 		b, err := io.ReadAll(c.Stdin)
@@ -158,7 +170,7 @@ func (f *fakeProvider) answer(node string, c provider.Cmd) (string, error) {
 		}
 	}
 	switch c.Args[0] {
-	case "kubeadm", "kubectl":
+	case "kubeadm", "kubectl", "sh":
 		return "", nil
 	case "tar":
 		if c.Stdin != nil {
@@ -178,6 +190,9 @@ func (f *fakeProvider) NodeAddresses(_ context.Context, node string) (string, st
 }
 
 func (f *fakeProvider) HostPort(context.Context, string, int) (string, int, error) {
+	if f.apiAddr != nil {
+		return f.apiAddr.IP.String(), f.apiAddr.Port, nil
+	}
 	return "127.0.0.1", 40000, nil
 }
 

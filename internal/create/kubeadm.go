@@ -12,6 +12,7 @@ import (
 const (
 	kubeadmConfigPath = "/kind/kubeadm.conf"
 	adminConf         = "/etc/kubernetes/admin.conf"
+	caCertPath        = "/etc/kubernetes/pki/ca.crt"
 	// kubeadmPatchesDir holds the patches `kubeadm init` applies to what it
 	// creates; kina puts its CoreDNS patch there.
 	kubeadmPatchesDir = "/kind/patches"
@@ -31,28 +32,66 @@ func (c *cluster) kubectl(ctx context.Context, stdin string, args ...string) (st
 	return nodeRun(ctx, c.p, c.plan.Bootstrap, in, argv...)
 }
 
+// startCluster runs `kubeadm init` on the bootstrap node and overlaps with
+// it what only needs part of it: as soon as the API server answers, it
+// installs the CNI and the StorageClass (their pods start as soon as the
+// controller manager does); as soon as the bootstrap token works, the other
+// nodes join while init finishes its last phases. A failure anywhere cancels
+// the rest.
+func (c *cluster) startCluster(ctx context.Context) error {
+	if err := c.applyContainerdConfigs(ctx); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	initDone := make(chan struct{})
+	failing := func(err error) error {
+		if err != nil {
+			cancel()
+		}
+		return err
+	}
+	return parallel([]func() error{
+		func() error {
+			err := c.kubeadmInit(ctx)
+			close(initDone)
+			if err != nil {
+				return failing(err)
+			}
+			return failing(c.finishControlPlane(ctx))
+		},
+		func() error {
+			c.waitAPIServer(ctx, initDone)
+			if ctx.Err() != nil {
+				return nil // whoever cancelled reports why
+			}
+			return failing(c.installAddons(ctx))
+		},
+		func() error {
+			if len(c.plan.Nodes) == 1 {
+				return nil
+			}
+			c.waitClusterInfoSigned(ctx, initDone)
+			if ctx.Err() != nil {
+				return nil
+			}
+			return failing(c.join(ctx))
+		},
+	}, func(f func() error) error { return f() })
+}
+
 // kubeadmInit starts the control plane on the bootstrap node. Preflight is
 // skipped in the config file: the node image is known, and its checks would
 // only repeat what the image guarantees.
 func (c *cluster) kubeadmInit(ctx context.Context) error {
-	if _, err := nodeRun(ctx, c.p, c.plan.Bootstrap, nil,
-		"kubeadm", "init", "--config="+kubeadmConfigPath, "--skip-token-print"); err != nil {
-		return err
-	}
-	if len(c.plan.workers()) > 0 {
-		return nil
-	}
-	// A cluster without workers must schedule pods on its control plane.
-	if _, err := c.kubectl(ctx, "", "taint", "nodes", "--all", "node-role.kubernetes.io/control-plane-"); err != nil {
-		return err
-	}
-	_, err := c.kubectl(ctx, "", "label", "nodes", "--all", "node.kubernetes.io/exclude-from-external-load-balancers-")
+	_, err := nodeRun(ctx, c.p, c.plan.Bootstrap, nil,
+		"kubeadm", "init", "--config="+kubeadmConfigPath, "--skip-token-print")
 	return err
 }
 
-// addonsAndJoin installs the CNI and the StorageClass while the other nodes
-// join: neither depends on the other, and joins are the slow part.
-func (c *cluster) addonsAndJoin(ctx context.Context) error {
+// installAddons applies the node image's CNI (unless disabled) and its
+// default StorageClass.
+func (c *cluster) installAddons(ctx context.Context) error {
 	return parallel([]func() error{
 		func() error {
 			if c.opts.Config.Cluster.Networking.DisableDefaultCNI {
@@ -61,8 +100,26 @@ func (c *cluster) addonsAndJoin(ctx context.Context) error {
 			return c.installCNI(ctx)
 		},
 		func() error { return c.installStorage(ctx) },
-		func() error { return c.join(ctx) },
 	}, func(f func() error) error { return f() })
+}
+
+// finishControlPlane does what follows init off the critical path: it points
+// the bootstrap kubelet at its rotating client certificate (kubeadm's
+// kubelet-finalize, without the kubelet restart) and, on a cluster without
+// workers, lets service load balancers use the control plane, as kind does.
+func (c *cluster) finishControlPlane(ctx context.Context) error {
+	// The node name is an argument of the fixed script, never script text.
+	const script = `pem=/var/lib/kubelet/pki/kubelet-client-current.pem
+test -e "$pem" || exit 0
+exec kubectl config set-credentials "system:node:$1" --kubeconfig=/etc/kubernetes/kubelet.conf --client-certificate="$pem" --client-key="$pem"`
+	if _, err := nodeRun(ctx, c.p, c.plan.Bootstrap, nil, "sh", "-c", script, "sh", c.plan.Bootstrap); err != nil {
+		return fmt.Errorf("point the kubelet at its rotating certificate: %w", err)
+	}
+	if len(c.plan.workers()) > 0 {
+		return nil
+	}
+	_, err := c.kubectl(ctx, "", "label", "nodes", "--all", "node.kubernetes.io/exclude-from-external-load-balancers-")
+	return err
 }
 
 // join adds secondary control planes one at a time (etcd grows one member at

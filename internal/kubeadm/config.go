@@ -86,6 +86,9 @@ type Config struct {
 	Rootless bool
 	// ProviderID is the kubelet's --provider-id; see KindProviderID.
 	ProviderID string
+	// Schedulable control planes register without the control-plane
+	// taint (a cluster without workers must run pods on them).
+	Schedulable bool
 	// PatchesDir, when set on the bootstrap node, is the directory of
 	// kubeadm patches (targets such as corednsdeployment) that init applies.
 	PatchesDir string

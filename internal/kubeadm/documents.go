@@ -67,17 +67,23 @@ func (r *renderer) nodeRegistration() nodeRegistration {
 	if len(r.c.NodeLabels) > 0 {
 		args = append(args, arg{"node-labels", joinPairs(r.c.NodeLabels)})
 	}
-	return nodeRegistration{
+	nr := nodeRegistration{
 		Name:             r.c.NodeName,
 		CRISocket:        r.c.CRISocket,
 		KubeletExtraArgs: extraArgs(r.api, args),
 	}
+	if r.c.Schedulable && r.c.Role == ControlPlane {
+		nr.Taints = &[]struct{}{}
+	}
+	return nr
 }
 
 // initConfig skips preflight (images are preloaded; its checks assume a
-// real host) and, without kube-proxy, the kube-proxy addon.
+// real host), kubelet-finalize (it restarts the kubelet just as the first
+// pods start; kina points kubelet.conf at the rotating certificate itself,
+// without a restart) and, without kube-proxy, the kube-proxy addon.
 func (r *renderer) initConfig() initConfiguration {
-	skip := []string{"preflight"}
+	skip := []string{"preflight", "kubelet-finalize"}
 	if r.c.KubeProxyMode == ProxyModeNone {
 		skip = append(skip, "addon/kube-proxy")
 	}

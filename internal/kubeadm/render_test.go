@@ -67,6 +67,11 @@ func gates(c Config) Config {
 	return c
 }
 
+func schedulable(c Config) Config {
+	c.Schedulable = true
+	return c
+}
+
 func proxyNone(c Config) Config {
 	c.KubeProxyMode = ProxyModeNone
 	return c
@@ -80,7 +85,7 @@ func rootless(c Config) Config {
 
 func TestRenderGolden(t *testing.T) {
 	cases := map[string]Config{
-		"single-v1.34":               base("v1.34.4"),
+		"single-v1.34":               schedulable(base("v1.34.4")),
 		"single-v1.36":               base("v1.36.0"),
 		"worker-join-v1.34":          worker(base("v1.34.4")),
 		"worker-join-v1.36":          worker(base("v1.36.0")),

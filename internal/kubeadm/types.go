@@ -69,6 +69,8 @@ type nodeRegistration struct {
 	Name             string `json:"name"`
 	CRISocket        string `json:"criSocket"`
 	KubeletExtraArgs any    `json:"kubeletExtraArgs,omitempty"`
+	// Taints nil means kubeadm's default; an empty list means none.
+	Taints *[]struct{} `json:"taints,omitempty"`
 }
 
 type joinConfiguration struct {
