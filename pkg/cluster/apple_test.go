@@ -81,14 +81,16 @@ func TestCreateOnAppleDouble(t *testing.T) {
 		"exec mac-control-plane iptables -t mangle -A OUTPUT -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1220",
 		"exec mac-control-plane uname -r",
 		"exec mac-control-plane kubeadm init --config=/kind/kubeadm.conf --skip-token-print",
-		"exec mac-control-plane kubectl --kubeconfig=/etc/kubernetes/admin.conf taint nodes --all node-role.kubernetes.io/control-plane-",
+		"exec mac-control-plane sh -c",
+		"exec mac-control-plane kubectl --kubeconfig=/etc/kubernetes/admin.conf label nodes --all node.kubernetes.io/exclude-from-external-load-balancers-",
 		"exec mac-control-plane cat /etc/kubernetes/admin.conf",
 	}, {
 		"run -d --name mac-control-plane",
 		"exec mac-control-plane cat /kind/version /etc/containerd/config.toml",
-		"exec --interactive mac-control-plane cp /dev/stdin /kind/kubeadm.conf",
+		"exec --interactive mac-control-plane tar --extract --no-same-owner --directory=/ --file=-",
 		"exec mac-control-plane kubeadm init phase certs all --config=/kind/kubeadm.conf",
 		"exec mac-control-plane kubeadm init phase kubeconfig all --config=/kind/kubeadm.conf",
+		"exec mac-control-plane cat /etc/kubernetes/pki/ca.crt",
 		"exec mac-control-plane kubeadm init --config=/kind/kubeadm.conf --skip-token-print",
 	}} {
 		i := 0

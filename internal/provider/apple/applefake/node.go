@@ -14,6 +14,8 @@ var nodeFiles = map[string]string{
 	"/kind/manifests/default-cni.yaml":     "# would you kindly template this file\n# {{ .PodSubnet }}\n",
 	"/kind/manifests/default-storage.yaml": "# storage\n",
 	"/etc/kubernetes/admin.conf":           adminConf,
+	// Not a certificate: kina then waits for init instead of the API.
+	"/etc/kubernetes/pki/ca.crt": "fake CA\n",
 }
 
 const adminConf = `apiVersion: v1
@@ -54,7 +56,7 @@ func nodeCommand(argv []string, stdin io.Reader, interactive bool, stdout io.Wri
 			io.WriteString(stdout, body)
 		}
 		return 0, true
-	case "kubeadm", "kubectl", "sysctl", "cp", "tar", "ctr", "crictl":
+	case "kubeadm", "kubectl", "sysctl", "cp", "tar", "ctr", "crictl", "sh":
 		if strings.Join(argv, " ") == "crictl images --output json" {
 			io.WriteString(stdout, `{"images":[]}`)
 		}
