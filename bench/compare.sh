@@ -292,6 +292,7 @@ if [ -n "$out" ]; then
 		echo
 		echo "Written by \`bench/compare.sh\`; rerun it to refresh this page. Absolute times on shared"
 		echo "machines wander, so compare the **ratios** (kina/kind) measured side by side in one run."
+		echo "Where kina's time goes, and what was done about it: [performance.md](performance.md)."
 		echo
 		echo "- Command: \`$cmdline\`"
 		echo "- Date: $started"

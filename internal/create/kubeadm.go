@@ -103,18 +103,9 @@ func (c *cluster) installAddons(ctx context.Context) error {
 	}, func(f func() error) error { return f() })
 }
 
-// finishControlPlane does what follows init off the critical path: it points
-// the bootstrap kubelet at its rotating client certificate (kubeadm's
-// kubelet-finalize, without the kubelet restart) and, on a cluster without
-// workers, lets service load balancers use the control plane, as kind does.
+// finishControlPlane lets service load balancers use the control plane of a
+// cluster without workers, as kind does.
 func (c *cluster) finishControlPlane(ctx context.Context) error {
-	// The node name is an argument of the fixed script, never script text.
-	const script = `pem=/var/lib/kubelet/pki/kubelet-client-current.pem
-test -e "$pem" || exit 0
-exec kubectl config set-credentials "system:node:$1" --kubeconfig=/etc/kubernetes/kubelet.conf --client-certificate="$pem" --client-key="$pem"`
-	if _, err := nodeRun(ctx, c.p, c.plan.Bootstrap, nil, "sh", "-c", script, "sh", c.plan.Bootstrap); err != nil {
-		return fmt.Errorf("point the kubelet at its rotating certificate: %w", err)
-	}
 	if len(c.plan.workers()) > 0 {
 		return nil
 	}

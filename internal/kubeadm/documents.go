@@ -79,11 +79,11 @@ func (r *renderer) nodeRegistration() nodeRegistration {
 }
 
 // initConfig skips preflight (images are preloaded; its checks assume a
-// real host), kubelet-finalize (it restarts the kubelet just as the first
-// pods start; kina points kubelet.conf at the rotating certificate itself,
-// without a restart) and, without kube-proxy, the kube-proxy addon.
+// real host) and, without kube-proxy, the kube-proxy addon. kubelet-finalize
+// stays although it restarts the kubelet: measured, without that restart the
+// static pods' mirror pods appeared only seconds after create returned.
 func (r *renderer) initConfig() initConfiguration {
-	skip := []string{"preflight", "kubelet-finalize"}
+	skip := []string{"preflight"}
 	if r.c.KubeProxyMode == ProxyModeNone {
 		skip = append(skip, "addon/kube-proxy")
 	}

@@ -81,7 +81,6 @@ func TestCreateOnAppleDouble(t *testing.T) {
 		"exec mac-control-plane iptables -t mangle -A OUTPUT -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1220",
 		"exec mac-control-plane uname -r",
 		"exec mac-control-plane kubeadm init --config=/kind/kubeadm.conf --skip-token-print",
-		"exec mac-control-plane sh -c",
 		"exec mac-control-plane kubectl --kubeconfig=/etc/kubernetes/admin.conf label nodes --all node.kubernetes.io/exclude-from-external-load-balancers-",
 		"exec mac-control-plane cat /etc/kubernetes/admin.conf",
 	}, {
