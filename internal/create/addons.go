@@ -23,23 +23,40 @@ const (
 	patchMarker = "would you kindly patch this file"
 )
 
-// installCNI applies the node image's CNI manifest with the pod subnet filled in.
-func (c *cluster) installCNI(ctx context.Context) error {
-	manifest, err := c.catManifest(ctx, cniManifest)
+// readAddons reads the node image's CNI and StorageClass manifests and
+// renders them into the one stream installAddons applies: the CNI (unless
+// disabled) with the pod subnet filled in, then the StorageClass. It runs
+// while nodes boot, so the apply can follow the API server at once.
+func (c *cluster) readAddons(ctx context.Context) error {
+	var docs []string
+	if !c.opts.Config.Cluster.Networking.DisableDefaultCNI {
+		manifest, err := c.catManifest(ctx, cniManifest)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(manifest, templateMarker) {
+			if manifest, err = renderCNI(manifest, c.opts.Config.Cluster.Networking.PodSubnet); err != nil {
+				return err
+			}
+		}
+		if strings.Contains(manifest, patchMarker) {
+			if manifest, err = addDaemonSetEnv(manifest, "CONTROL_PLANE_ENDPOINT", c.apiEndpoint); err != nil {
+				return err
+			}
+		}
+		docs = append(docs, manifest)
+	}
+	storage, err := c.catManifest(ctx, storageManifest)
 	if err != nil {
 		return err
 	}
-	if strings.Contains(manifest, templateMarker) {
-		if manifest, err = renderCNI(manifest, c.opts.Config.Cluster.Networking.PodSubnet); err != nil {
-			return err
-		}
-	}
-	if strings.Contains(manifest, patchMarker) {
-		if manifest, err = addDaemonSetEnv(manifest, "CONTROL_PLANE_ENDPOINT", c.apiEndpoint); err != nil {
-			return err
-		}
-	}
-	_, err = c.kubectl(ctx, manifest, "apply", "-f", "-")
+	c.addons = strings.Join(append(docs, storage), "\n---\n")
+	return nil
+}
+
+// installAddons applies what readAddons prepared, in one kubectl run.
+func (c *cluster) installAddons(ctx context.Context) error {
+	_, err := c.kubectl(ctx, c.addons, "apply", "-f", "-")
 	return err
 }
 
@@ -53,16 +70,6 @@ func renderCNI(manifest, podSubnet string) (string, error) {
 		return "", fmt.Errorf("render %s: %w", cniManifest, err)
 	}
 	return b.String(), nil
-}
-
-// installStorage applies the node image's default StorageClass manifest.
-func (c *cluster) installStorage(ctx context.Context) error {
-	manifest, err := c.catManifest(ctx, storageManifest)
-	if err != nil {
-		return err
-	}
-	_, err = c.kubectl(ctx, manifest, "apply", "-f", "-")
-	return err
 }
 
 func (c *cluster) catManifest(ctx context.Context, path string) (string, error) {

@@ -68,6 +68,9 @@ func (c *cluster) configureNode(ctx context.Context, n node) error {
 	if err != nil {
 		return fmt.Errorf("kubeadm config for node %q: %w", n.Name, err)
 	}
+	c.mu.Lock()
+	c.rendered[n.Name] = data
+	c.mu.Unlock()
 	files := []nodeFile{{path: kubeadmConfigPath, mode: 0o600, data: data}}
 	if n.Name == c.plan.Bootstrap {
 		files = append(files, nodeFile{path: corednsPatchPath, mode: 0o644, data: []byte(dnsReadinessPatch)})
@@ -86,6 +89,9 @@ func (c *cluster) configureNode(ctx context.Context, n node) error {
 			return err
 		}
 		c.caCert = []byte(ca)
+		if err := c.readAddons(ctx); err != nil {
+			return err
+		}
 	}
 	c.setContainerdConfig(n.Name, patched)
 	return nil

@@ -52,11 +52,17 @@ type cluster struct {
 	apiEndpoint string
 	// caCert is the cluster CA (PEM), read once the bootstrap node has it.
 	caCert []byte
+	// addons is the CNI and StorageClass manifest stream to apply.
+	addons string
 	// containerdConfigs are patched containerd configs to install, by node.
 	containerdConfigs map[string]string
 
 	mu       sync.Mutex
 	warnings []string
+	rendered map[string][]byte // each node's kubeadm config
+	// kubeletStart holds the kubelet-start config of each worker kina sets
+	// up without kubeadm join (see workers.go).
+	kubeletStart map[string][]byte
 }
 
 func (c *cluster) warn(w string) {
@@ -75,7 +81,7 @@ func Run(ctx context.Context, p provider.Provider, opts Options) (res Result, er
 	if err != nil {
 		return res, err
 	}
-	c := &cluster{opts: opts, p: p, plan: pl}
+	c := &cluster{opts: opts, p: p, plan: pl, rendered: map[string][]byte{}, kubeletStart: map[string][]byte{}}
 	if c.info, err = p.Info(ctx); err != nil {
 		return res, err
 	}

@@ -76,12 +76,28 @@ func TestCreateRunsStepsInOrder(t *testing.T) {
 	if !contains(f.calls, "t-control-plane: kubeadm init --config=/kind/kubeadm.conf --skip-token-print") {
 		t.Errorf("no kubeadm init on t-control-plane: %q", f.calls)
 	}
+	// Workers get their kubelet set up by kina, started once the API answers.
 	for _, w := range []string{"t-worker", "t-worker2"} {
-		if !contains(f.calls, w+": kubeadm join --config=/kind/kubeadm.conf") {
-			t.Errorf("%s did not join: %q", w, f.calls)
+		if contains(f.calls, w+": kubeadm join --config=/kind/kubeadm.conf") {
+			t.Errorf("%s joined with kubeadm: %q", w, f.calls)
 		}
 		if !strings.Contains(f.files[w+":/kind/kubeadm.conf"], "JoinConfiguration") {
 			t.Errorf("%s kubeadm config is not a join config:\n%s", w, f.files[w+":/kind/kubeadm.conf"])
+		}
+		if !contains(f.calls, "t-control-plane: kubeadm kubeconfig user --config=/kind/kubeadm.conf --client-name=system:node:"+w+" --org=system:nodes") {
+			t.Errorf("no kubelet certificate issued for %s: %q", w, f.calls)
+		}
+		if !contains(f.calls, w+": sh -c "+holdKubeletScript) || !contains(f.calls, w+": sh -c "+startKubeletScript) {
+			t.Errorf("%s kubelet not set up and started: %q", w, f.calls)
+		}
+		start := f.files[w+":/kind/kubelet-start.conf"]
+		if !strings.Contains(start, "kind: InitConfiguration") || !strings.Contains(start, "name: "+w) {
+			t.Errorf("%s kubelet-start config:\n%s", w, start)
+		}
+		conf := f.files[w+":/etc/kubernetes/kubelet.conf"]
+		if !strings.Contains(conf, "client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem") ||
+			!strings.Contains(conf, "server: https://t-control-plane:6443") {
+			t.Errorf("%s kubelet.conf:\n%s", w, conf)
 		}
 	}
 	// kubeadm applies the CoreDNS probe patch when it creates the Deployment.
@@ -176,7 +192,7 @@ func TestAddonsInstallWhileInitRuns(t *testing.T) {
 func TestJoinsWaitForSignedClusterInfo(t *testing.T) {
 	f := newFake()
 	signedAt := fakeAPIServer(t, f, 3)
-	if _, _, err := runFake(t, f, threeNodes(), false); err != nil {
+	if _, _, err := runFake(t, f, haNodes(), false); err != nil {
 		t.Fatal(err)
 	}
 	at := signedAt()
@@ -188,14 +204,14 @@ func TestJoinsWaitForSignedClusterInfo(t *testing.T) {
 			t.Errorf("%q ran before cluster-info was signed (call %d < %d)", call, i, at)
 		}
 	}
-	if !contains(f.calls, "t-worker: kubeadm join --config=/kind/kubeadm.conf") {
+	if !contains(f.calls, "ha-control-plane2: kubeadm join --config=/kind/kubeadm.conf") {
 		t.Errorf("no join: %q", f.calls)
 	}
 }
 
 // Every step that runs a command can fail; each failure must leave nothing behind.
 func TestFailureAtEveryStepCleansUp(t *testing.T) {
-	for _, step := range []string{"systemctl", "cat /kind/version", "tar --extract --no-same-owner --directory=/", "kubeadm init phase certs", "kubeadm init --config", "kubectl --kubeconfig=/etc/kubernetes/admin.conf apply", "kubeadm join", "cat /etc/kubernetes/admin.conf", "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait"} {
+	for _, step := range []string{"systemctl", "cat /kind/version", "tar --extract --no-same-owner --directory=/", "kubeadm init phase certs", "kubeadm init --config", "kubectl --kubeconfig=/etc/kubernetes/admin.conf apply", "kubeadm kubeconfig user", "sh -c systemctl mask", "sh -c systemctl unmask", "cat /etc/kubernetes/admin.conf", "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait"} {
 		for _, mode := range []string{"fail", "cancel"} {
 			t.Run(mode+" "+step, func(t *testing.T) {
 				f := newFake()
@@ -261,15 +277,19 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func TestHAControlPlanesJoinBehindTheLoadBalancer(t *testing.T) {
-	f := newFake()
+func haNodes() *config.Config {
 	cfg := config.Default()
 	cfg.Cluster.Nodes = []v1alpha4.Node{
 		{Role: v1alpha4.ControlPlaneRole, Image: "img"}, {Role: v1alpha4.ControlPlaneRole, Image: "img"},
 		{Role: v1alpha4.ControlPlaneRole, Image: "img"}, {Role: v1alpha4.WorkerRole, Image: "img"},
 	}
 	cfg.SetName("ha")
-	if _, _, err := runFake(t, f, cfg, false); err != nil {
+	return cfg
+}
+
+func TestHAControlPlanesJoinBehindTheLoadBalancer(t *testing.T) {
+	f := newFake()
+	if _, _, err := runFake(t, f, haNodes(), false); err != nil {
 		t.Fatal(err)
 	}
 	lb, ok := f.nodes["ha-external-load-balancer"]
@@ -291,8 +311,8 @@ func TestHAControlPlanesJoinBehindTheLoadBalancer(t *testing.T) {
 			t.Errorf("%s joins without a controlPlane section", cp)
 		}
 	}
-	if !strings.Contains(f.files["ha-worker:/kind/kubeadm.conf"], "ha-external-load-balancer:6443") {
-		t.Errorf("worker does not join through the load balancer:\n%s", f.files["ha-worker:/kind/kubeadm.conf"])
+	if !strings.Contains(f.files["ha-worker:/kind/kubelet-start.conf"], "controlPlaneEndpoint: ha-external-load-balancer:6443") {
+		t.Errorf("worker does not reach the API through the load balancer:\n%s", f.files["ha-worker:/kind/kubelet-start.conf"])
 	}
 }
 
@@ -316,10 +336,36 @@ func TestJoinsOverlapInit(t *testing.T) {
 			}
 		}
 	}
-	if _, _, err := runFake(t, f, threeNodes(), false); err != nil {
+	if _, _, err := runFake(t, f, haNodes(), false); err != nil {
 		t.Fatal(err)
 	}
 	if !joinedDuringInit.Load() {
 		t.Errorf("no node joined while kubeadm init ran: %q", f.calls)
+	}
+}
+
+// A worker that registers with taints needs `kubeadm join` (it passes them to
+// the kubelet); the others still start ahead of the control plane.
+func TestTaintedWorkerJoinsWithKubeadm(t *testing.T) {
+	f := newFake()
+	cfg := threeNodes()
+	cfg.Cluster.Nodes[0].KubeadmConfigPatches = []string{
+		"kind: JoinConfiguration\nnodeRegistration:\n  taints:\n  - {key: dedicated, value: infra, effect: NoSchedule}\n"}
+	if _, _, err := runFake(t, f, cfg, false); err != nil {
+		t.Fatal(err)
+	}
+	joined := map[string]bool{}
+	for _, c := range f.calls {
+		if node, argv, _ := strings.Cut(c, ": "); argv == "kubeadm join --config=/kind/kubeadm.conf" {
+			joined[node] = true
+		}
+	}
+	if len(joined) != 1 {
+		t.Errorf("joined with kubeadm: %v, want exactly the tainted worker", joined)
+	}
+	for w := range joined {
+		if !strings.Contains(f.files[w+":/kind/kubeadm.conf"], "dedicated") {
+			t.Errorf("%s joined with kubeadm but is not the tainted worker", w)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/kina-dev/kina/pkg/provider"
 )
@@ -35,11 +36,12 @@ func writeFile(ctx context.Context, p provider.Provider, node, path string, data
 	return err
 }
 
-// nodeFile is a file to write into a node.
+// nodeFile is a file to write into a node, or a symlink when link is set.
 type nodeFile struct {
 	path string // absolute
 	mode int64
 	data []byte
+	link string // symlink target
 }
 
 // writeFiles writes several files into node in one exec, as a tar on stdin;
@@ -47,8 +49,12 @@ type nodeFile struct {
 func writeFiles(ctx context.Context, p provider.Provider, node string, files ...nodeFile) error {
 	var b bytes.Buffer
 	tw := tar.NewWriter(&b)
+	now := time.Now()
 	for _, f := range files {
-		hdr := &tar.Header{Name: strings.TrimPrefix(f.path, "/"), Mode: f.mode, Size: int64(len(f.data)), Typeflag: tar.TypeReg}
+		hdr := &tar.Header{Name: strings.TrimPrefix(f.path, "/"), Mode: f.mode, Size: int64(len(f.data)), Typeflag: tar.TypeReg, ModTime: now}
+		if f.link != "" {
+			hdr = &tar.Header{Name: hdr.Name, Mode: 0o777, Linkname: f.link, Typeflag: tar.TypeSymlink, ModTime: now}
+		}
 		if err := tw.WriteHeader(hdr); err != nil {
 			return fmt.Errorf("pack %s for node %q: %w", f.path, node, err)
 		}

@@ -169,8 +169,11 @@ func (f *fakeProvider) answer(node string, c provider.Cmd) (string, error) {
 			f.mu.Unlock()
 		}
 	}
+	if len(c.Args) > 3 && strings.Join(c.Args[:3], " ") == "kubeadm kubeconfig user" {
+		return fakeKubeletKubeconfig, nil
+	}
 	switch c.Args[0] {
-	case "kubeadm", "kubectl":
+	case "kubeadm", "kubectl", "sh":
 		return "", nil
 	case "tar":
 		if c.Stdin != nil {
@@ -184,6 +187,22 @@ func (f *fakeProvider) answer(node string, c provider.Cmd) (string, error) {
 	}
 	return "", fmt.Errorf("fake: unexpected command %q", c.Args)
 }
+
+// fakeKubeletKubeconfig is what `kubeadm kubeconfig user` prints, with
+// placeholders for the CA, certificate and key.
+const fakeKubeletKubeconfig = `apiVersion: v1
+kind: Config
+clusters:
+- cluster: {certificate-authority-data: Q0EK, server: "https://t-control-plane:6443"}
+  name: t
+contexts:
+- context: {cluster: t, user: "system:node:x"}
+  name: "system:node:x@t"
+current-context: "system:node:x@t"
+users:
+- name: "system:node:x"
+  user: {client-certificate-data: Q0VSVAo=, client-key-data: S0VZCg==}
+`
 
 func (f *fakeProvider) NodeAddresses(_ context.Context, node string) (string, string, error) {
 	return "172.18.0." + fmt.Sprint(len(node)), "", nil

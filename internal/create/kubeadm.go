@@ -33,18 +33,22 @@ func (c *cluster) kubectl(ctx context.Context, stdin string, args ...string) (st
 }
 
 // startCluster runs `kubeadm init` on the bootstrap node and overlaps with
-// it what only needs part of it: as soon as the API server answers, it
-// installs the CNI and the StorageClass (their pods start as soon as the
-// controller manager does); as soon as the bootstrap token works, the other
-// nodes join while init finishes its last phases. A failure anywhere cancels
-// the rest.
+// it what only needs part of it: workers set up their kubelets meanwhile and
+// start them as soon as the API server answers, when kina also installs the
+// CNI and the StorageClass (their pods start as soon as the controller
+// manager does); nodes that need `kubeadm join` join as soon as the bootstrap
+// token works, while init finishes its last phases. A failure anywhere
+// cancels the rest.
 func (c *cluster) startCluster(ctx context.Context) error {
 	if err := c.applyContainerdConfigs(ctx); err != nil {
 		return err
 	}
+	if err := c.planEarlyWorkers(); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	initDone := make(chan struct{})
+	initDone, apiUp := make(chan struct{}), make(chan struct{})
 	failing := func(err error) error {
 		if err != nil {
 			cancel()
@@ -62,13 +66,24 @@ func (c *cluster) startCluster(ctx context.Context) error {
 		},
 		func() error {
 			c.waitAPIServer(ctx, initDone)
+			close(apiUp)
 			if ctx.Err() != nil {
 				return nil // whoever cancelled reports why
 			}
 			return failing(c.installAddons(ctx))
 		},
 		func() error {
-			if len(c.plan.Nodes) == 1 {
+			if err := c.prepareWorkerKubelets(ctx); err != nil {
+				return failing(err)
+			}
+			<-apiUp
+			if ctx.Err() != nil {
+				return nil
+			}
+			return failing(c.startWorkerKubelets(ctx))
+		},
+		func() error {
+			if len(c.joiners()) == 0 {
 				return nil
 			}
 			c.waitClusterInfoSigned(ctx, initDone)
@@ -89,20 +104,6 @@ func (c *cluster) kubeadmInit(ctx context.Context) error {
 	return err
 }
 
-// installAddons applies the node image's CNI (unless disabled) and its
-// default StorageClass.
-func (c *cluster) installAddons(ctx context.Context) error {
-	return parallel([]func() error{
-		func() error {
-			if c.opts.Config.Cluster.Networking.DisableDefaultCNI {
-				return nil
-			}
-			return c.installCNI(ctx)
-		},
-		func() error { return c.installStorage(ctx) },
-	}, func(f func() error) error { return f() })
-}
-
 // finishControlPlane lets service load balancers use the control plane of a
 // cluster without workers, as kind does.
 func (c *cluster) finishControlPlane(ctx context.Context) error {
@@ -113,11 +114,29 @@ func (c *cluster) finishControlPlane(ctx context.Context) error {
 	return err
 }
 
+// joiners are the nodes that join with kubeadm: secondary control planes
+// and the workers kina could not set up ahead of the control plane.
+func (c *cluster) joiners() []node {
+	early := map[string]bool{}
+	for _, n := range c.earlyWorkers() {
+		early[n] = true
+	}
+	var out []node
+	for _, n := range c.plan.Nodes {
+		if n.Name != c.plan.Bootstrap && !early[n.Name] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // join adds secondary control planes one at a time (etcd grows one member at
-// a time) and workers all at once.
+// a time) and the remaining workers all at once.
 func (c *cluster) join(ctx context.Context) error {
-	for _, n := range c.plan.controlPlanes() {
-		if n.Name == c.plan.Bootstrap {
+	var workers []node
+	for _, n := range c.joiners() {
+		if n.Role == provider.RoleWorker {
+			workers = append(workers, n)
 			continue
 		}
 		if err := c.copyClusterPKI(ctx, n.Name); err != nil {
@@ -127,7 +146,7 @@ func (c *cluster) join(ctx context.Context) error {
 			return err
 		}
 	}
-	return parallel(c.plan.workers(), func(n node) error { return c.kubeadmJoin(ctx, n.Name) })
+	return parallel(workers, func(n node) error { return c.kubeadmJoin(ctx, n.Name) })
 }
 
 func (c *cluster) kubeadmJoin(ctx context.Context, name string) error {

@@ -35,7 +35,7 @@ func (r *renderer) cluster() clusterConfiguration {
 		cmArgs = append(cmArgs, arg{"bind-address", "::"})
 		schedArgs = append(schedArgs, arg{"bind-address", "::1"})
 	}
-	return clusterConfiguration{
+	cc := clusterConfiguration{
 		typeMeta: r.meta(r.api, "ClusterConfiguration"),
 		// Explicit, or kubeadm asks dl.k8s.io for the stable version.
 		KubernetesVersion:    r.version.String(),
@@ -46,6 +46,18 @@ func (r *renderer) cluster() clusterConfiguration {
 		Scheduler:            component{ExtraArgs: extraArgs(r.api, schedArgs)},
 		Networking:           networking{PodSubnet: r.c.PodSubnet, ServiceSubnet: r.c.ServiceSubnet},
 	}
+	// ECDSA P-256 keys instead of kubeadm's RSA-2048: measured, generating
+	// the cluster's certificates took 1.0 s with RSA and 0.05 s with ECDSA
+	// (2.6 s against 0.1 s for certificates and kubeconfigs on a busy host).
+	// v1beta4 has a field for it; older kubeadm a gate, used only where it
+	// is known to work (it is deprecated from 1.31).
+	switch {
+	case r.api == V1Beta4:
+		cc.EncryptionAlgorithm = "ECDSA-P256"
+	case !r.version.AtLeast(1, 35):
+		cc.FeatureGates = map[string]bool{"PublicKeysECDSA": true}
+	}
+	return cc
 }
 
 func (r *renderer) initOrJoin() any {

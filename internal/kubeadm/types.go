@@ -27,6 +27,10 @@ type clusterConfiguration struct {
 	ControllerManager    component  `json:"controllerManager"`
 	Scheduler            component  `json:"scheduler"`
 	Networking           networking `json:"networking"`
+	// FeatureGates are kubeadm's own gates (v1beta3 only here).
+	FeatureGates map[string]bool `json:"featureGates,omitempty"`
+	// EncryptionAlgorithm is v1beta4's key type for every certificate.
+	EncryptionAlgorithm string `json:"encryptionAlgorithm,omitempty"`
 }
 
 type apiServer struct {

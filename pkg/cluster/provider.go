@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
 
 	"github.com/kina-dev/kina/internal/provider/apple"
@@ -32,6 +33,9 @@ func NewProvider(name string, opts ProviderOptions) (provider.Provider, error) {
 	r := opts.Runner
 	if r == nil {
 		r = run.Exec{}
+		if os.Getenv("KINA_TRACE") != "" {
+			r = run.NewTrace(r, os.Stderr)
+		}
 	}
 	switch name {
 	case ProviderDocker:
