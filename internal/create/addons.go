@@ -54,9 +54,19 @@ func (c *cluster) readAddons(ctx context.Context) error {
 	return nil
 }
 
+// applyAsSuperAdmin applies a manifest from stdin with kubeadm's
+// super-admin.conf (system:masters) where it exists (kubeadm 1.29 on):
+// admin.conf's rights come from a binding kubeadm creates only after the API
+// server answers, and the addons are applied at that moment (measured: the
+// apply was refused as Forbidden). Older kubeadm's admin.conf is itself in
+// system:masters. Fixed script; the manifest comes on stdin.
+const applyAsSuperAdmin = `k=/etc/kubernetes/super-admin.conf
+[ -e "$k" ] || k=/etc/kubernetes/admin.conf
+exec kubectl --kubeconfig="$k" apply -f -`
+
 // installAddons applies what readAddons prepared, in one kubectl run.
 func (c *cluster) installAddons(ctx context.Context) error {
-	_, err := c.kubectl(ctx, c.addons, "apply", "-f", "-")
+	_, err := nodeRun(ctx, c.p, c.plan.Bootstrap, strings.NewReader(c.addons), "sh", "-c", applyAsSuperAdmin)
 	return err
 }
 

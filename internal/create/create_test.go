@@ -211,7 +211,7 @@ func TestJoinsWaitForSignedClusterInfo(t *testing.T) {
 
 // Every step that runs a command can fail; each failure must leave nothing behind.
 func TestFailureAtEveryStepCleansUp(t *testing.T) {
-	for _, step := range []string{"systemctl", "cat /kind/version", "tar --extract --no-same-owner --directory=/", "kubeadm init phase certs", "kubeadm init --config", "kubectl --kubeconfig=/etc/kubernetes/admin.conf apply", "kubeadm kubeconfig user", "sh -c systemctl mask", "sh -c systemctl unmask", "cat /etc/kubernetes/admin.conf", "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait"} {
+	for _, step := range []string{"systemctl", "cat /kind/version", "tar --extract --no-same-owner --directory=/", "kubeadm init phase certs", "kubeadm init --config", "sh -c k=/etc/kubernetes/super-admin.conf", "kubeadm kubeconfig user", "sh -c systemctl mask", "sh -c systemctl unmask", "cat /etc/kubernetes/admin.conf", "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait"} {
 		for _, mode := range []string{"fail", "cancel"} {
 			t.Run(mode+" "+step, func(t *testing.T) {
 				f := newFake()

@@ -143,7 +143,7 @@ func (f *fakeProvider) answer(node string, c provider.Cmd) (string, error) {
 		f.mu.Unlock()
 		return "", err
 	}
-	if c.Args[0] == "kubectl" && c.Stdin != nil {
+	if (c.Args[0] == "kubectl" || c.Args[0] == "sh" && strings.Contains(strings.Join(c.Args, " "), "apply -f -")) && c.Stdin != nil {
 		b, err := io.ReadAll(c.Stdin)
 		f.mu.Lock()
 		f.files[node+":applied"] += string(b)
