@@ -2,10 +2,12 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/kina-dev/kina/internal/imageload"
 	"github.com/kina-dev/kina/pkg/provider"
@@ -67,13 +69,25 @@ func (m *Manager) load(ctx context.Context, name string, only []string, want []i
 	if err != nil {
 		return nil, err
 	}
+	// Ask every node at once: one exec each, ~0.1 s apiece when serial.
+	need := make([]bool, len(targets))
+	errs := make([]error, len(targets))
+	var wg sync.WaitGroup
+	for i, n := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			missing, err := imageload.Missing(ctx, m.p, n, want)
+			need[i], errs[i] = len(missing) > 0, err
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
 	var needy []string
-	for _, n := range targets {
-		missing, err := imageload.Missing(ctx, m.p, n, want)
-		if err != nil {
-			return nil, err
-		}
-		if len(missing) > 0 {
+	for i, n := range targets {
+		if need[i] {
 			needy = append(needy, n)
 		}
 	}
