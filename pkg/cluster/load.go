@@ -38,7 +38,7 @@ func (m *Manager) LoadImages(ctx context.Context, name string, images, nodes []s
 	}
 	return m.load(ctx, name, nodes, want, func(w io.Writer) error {
 		return m.p.SaveImages(ctx, w, images...)
-	})
+	}, nil)
 }
 
 // LoadImageArchive imports an image archive file (docker save or OCI
@@ -53,36 +53,31 @@ func (m *Manager) LoadImageArchive(ctx context.Context, name, archive string, no
 	if err != nil {
 		want = []imageload.Image{{Ref: archive}}
 	}
-	return m.load(ctx, name, nodes, want, func(w io.Writer) error {
-		f, err := os.Open(archive)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		_, err = io.Copy(w, f)
-		return err
-	})
+	// Each node reads the file on its own: a shared stream would move at the
+	// pace of the slowest node.
+	return m.load(ctx, name, nodes, want, nil, func() (io.ReadCloser, error) { return os.Open(archive) })
 }
 
-func (m *Manager) load(ctx context.Context, name string, only []string, want []imageload.Image, write func(io.Writer) error) ([]string, error) {
+// load imports the images into the nodes of cluster name that lack them.
+// The images come either from one stream, write, copied to every node at
+// once, or from open, called once per node.
+func (m *Manager) load(ctx context.Context, name string, only []string, want []imageload.Image,
+	write func(io.Writer) error, open func() (io.ReadCloser, error)) ([]string, error) {
 	targets, err := m.loadTargets(ctx, name, only)
 	if err != nil {
 		return nil, err
 	}
 	// Ask every node at once: one exec each, ~0.1 s apiece when serial.
 	need := make([]bool, len(targets))
-	errs := make([]error, len(targets))
-	var wg sync.WaitGroup
+	idx := map[string]int{}
 	for i, n := range targets {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			missing, err := imageload.Missing(ctx, m.p, n, want)
-			need[i], errs[i] = len(missing) > 0, err
-		}()
+		idx[n] = i
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := parallelNodes(targets, func(n string) error {
+		missing, err := imageload.Missing(ctx, m.p, n, want)
+		need[idx[n]] = len(missing) > 0
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	var needy []string
@@ -91,11 +86,36 @@ func (m *Manager) load(ctx context.Context, name string, only []string, want []i
 			needy = append(needy, n)
 		}
 	}
+	if open != nil {
+		return needy, parallelNodes(needy, func(n string) error {
+			r, err := open()
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			return imageload.Import(ctx, m.p, n, r)
+		})
+	}
 	consumers := make([]func(io.Reader) error, len(needy))
 	for i, n := range needy {
 		consumers[i] = func(r io.Reader) error { return imageload.Import(ctx, m.p, n, r) }
 	}
 	return needy, imageload.Fanout(write, consumers)
+}
+
+// parallelNodes runs fn for every node at once and joins the errors.
+func parallelNodes(nodes []string, fn func(string) error) error {
+	errs := make([]error, len(nodes))
+	var wg sync.WaitGroup
+	for i, n := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn(n)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // loadTargets resolves --nodes against the cluster's Kubernetes nodes.
