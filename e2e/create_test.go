@@ -1,12 +1,14 @@
 package e2e
 
 import (
+	"os/exec"
+	"strings"
 	"testing"
 )
 
 // lifecycle creates a cluster, checks that it works, deletes it and checks
 // that nothing is left and the host is unchanged.
-func lifecycle(t *testing.T, runtime, name, config string, nodes int) {
+func lifecycle(t *testing.T, runtime, name, config string, nodes int, extra ...func(*testCluster)) {
 	requireRuntime(t, runtime)
 	guardHost(t)
 	c := createCluster(t, runtime, name, config)
@@ -15,6 +17,9 @@ func lifecycle(t *testing.T, runtime, name, config string, nodes int) {
 		t.Errorf("get clusters does not list %s: %q (%v)", name, out, err)
 	}
 	checkWorking(t, c, nodes)
+	for _, check := range extra {
+		check(c)
+	}
 	if out, err := c.kinaOut("delete", "cluster", "--name", name); err != nil {
 		t.Fatalf("delete cluster: %v\n%s", err, out)
 	}
@@ -29,14 +34,45 @@ func TestDockerSingleNode(t *testing.T) {
 	lifecycle(t, "docker", "e2e-single", "", 1)
 }
 
+// The first worker starts its kubelet without kubeadm join (kina issues its
+// certificate); the second has a taint in its JoinConfiguration, so it joins
+// with kubeadm. Both must end up as full nodes with what their config says.
 func TestDockerThreeNodes(t *testing.T) {
 	lifecycle(t, "docker", "e2e-three", `kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
 nodes:
 - role: control-plane
 - role: worker
+  labels:
+    e2e.kina.dev/path: early
 - role: worker
-`, 3)
+  kubeadmConfigPatches:
+  - |
+    kind: JoinConfiguration
+    nodeRegistration:
+      taints:
+      - key: e2e.kina.dev/path
+        value: join
+        effect: PreferNoSchedule
+`, 3, checkWorkerPaths)
+}
+
+func checkWorkerPaths(c *testCluster) {
+	c.t.Helper()
+	if got := c.mustKubectl("", "get", "node", "e2e-three-worker", "-o", `jsonpath={.metadata.labels.e2e\.kina\.dev/path}`); got != "early" {
+		c.t.Errorf("early worker's label = %q, want early", got)
+	}
+	if got := c.mustKubectl("", "get", "node", "e2e-three-worker2", "-o", "jsonpath={.spec.taints[*].value}"); got != "join" {
+		c.t.Errorf("kubeadm-joined worker's taints = %q, want join", got)
+	}
+	// Both kubelets use the rotating client certificate, as after TLS bootstrap.
+	for _, node := range []string{"e2e-three-worker", "e2e-three-worker2"} {
+		out, err := exec.Command("docker", "exec", node, "grep", "-c",
+			"client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem", "/etc/kubernetes/kubelet.conf").CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != "1" {
+			c.t.Errorf("%s kubelet.conf does not use the rotating certificate: %v %s", node, err, out)
+		}
+	}
 }
 
 func TestPodmanSingleNode(t *testing.T) {
