@@ -63,6 +63,8 @@ type cluster struct {
 	// kubeletStart holds the kubelet-start config of each worker kina sets
 	// up without kubeadm join (see workers.go).
 	kubeletStart map[string][]byte
+	// late are early workers that fell back to kubeadm join.
+	late map[string]bool
 }
 
 func (c *cluster) warn(w string) {
@@ -81,7 +83,7 @@ func Run(ctx context.Context, p provider.Provider, opts Options) (res Result, er
 	if err != nil {
 		return res, err
 	}
-	c := &cluster{opts: opts, p: p, plan: pl, rendered: map[string][]byte{}, kubeletStart: map[string][]byte{}}
+	c := &cluster{opts: opts, p: p, plan: pl, rendered: map[string][]byte{}, kubeletStart: map[string][]byte{}, late: map[string]bool{}}
 	if c.info, err = p.Info(ctx); err != nil {
 		return res, err
 	}

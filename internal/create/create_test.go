@@ -221,6 +221,18 @@ func TestFailureAtEveryStepCleansUp(t *testing.T) {
 					f.cancelOn = step
 				}
 				_, _, err := runFake(t, f, threeNodes(), false)
+				if step == "kubeadm kubeconfig user" && mode == "fail" {
+					// The workers fall back to kubeadm join.
+					if err != nil {
+						t.Fatalf("a refused kubelet certificate should fall back to kubeadm join: %v", err)
+					}
+					for _, w := range []string{"t-worker", "t-worker2"} {
+						if !contains(f.calls, w+": kubeadm join --config=/kind/kubeadm.conf") || contains(f.calls, w+": sh -c "+startKubeletScript) {
+							t.Errorf("%s did not fall back to kubeadm join alone: %q", w, f.calls)
+						}
+					}
+					return
+				}
 				if step == "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait" && mode == "fail" {
 					// Running out of wait time is reported, not fatal.
 					if err != nil {

@@ -73,14 +73,22 @@ func (c *cluster) startCluster(ctx context.Context) error {
 			return failing(c.installAddons(ctx))
 		},
 		func() error {
-			if err := c.prepareWorkerKubelets(ctx); err != nil {
+			late, err := c.prepareWorkerKubelets(ctx)
+			if err != nil {
 				return failing(err)
 			}
 			<-apiUp
 			if ctx.Err() != nil {
 				return nil
 			}
-			return failing(c.startWorkerKubelets(ctx))
+			if err := c.startWorkerKubelets(ctx); err != nil || len(late) == 0 {
+				return failing(err)
+			}
+			c.waitClusterInfoSigned(ctx, initDone)
+			if ctx.Err() != nil {
+				return nil
+			}
+			return failing(parallel(late, func(n string) error { return c.kubeadmJoin(ctx, n) }))
 		},
 		func() error {
 			if len(c.joiners()) == 0 {

@@ -60,16 +60,39 @@ func (c *cluster) planEarlyWorkers() error {
 	return nil
 }
 
-// prepareWorkerKubelets sets up every early worker's kubelet, held back.
-func (c *cluster) prepareWorkerKubelets(ctx context.Context) error {
-	return parallel(c.earlyWorkers(), func(name string) error { return c.prepareWorkerKubelet(ctx, name) })
+// prepareWorkerKubelets sets up every early worker's kubelet, held back. It
+// returns the workers for which kubeadm could not issue a kubelet
+// certificate (an older kubeadm may refuse kina's config there): nothing was
+// written on them, so they can still join with kubeadm.
+func (c *cluster) prepareWorkerKubelets(ctx context.Context) (late []string, err error) {
+	err = parallel(c.earlyWorkers(), func(name string) error {
+		creds, err := c.kubeletCredentials(ctx, name)
+		if err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			c.mu.Lock()
+			c.late[name] = true
+			c.mu.Unlock()
+			return nil
+		}
+		return c.prepareWorkerKubelet(ctx, name, creds)
+	})
+	for _, n := range c.plan.workers() {
+		if c.isLate(n.Name) {
+			late = append(late, n.Name)
+		}
+	}
+	return late, err
 }
 
-func (c *cluster) prepareWorkerKubelet(ctx context.Context, name string) error {
-	creds, err := c.kubeletCredentials(ctx, name)
-	if err != nil {
-		return err
-	}
+func (c *cluster) isLate(name string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.late[name]
+}
+
+func (c *cluster) prepareWorkerKubelet(ctx context.Context, name string, creds *clientcmdapi.Config) error {
 	files, err := kubeletFiles(creds, c.kubeletStart[name], time.Now())
 	if err != nil {
 		return fmt.Errorf("kubelet files for node %q: %w", name, err)
@@ -138,7 +161,13 @@ func kubeletFiles(creds *clientcmdapi.Config, startCfg []byte, now time.Time) ([
 
 // startWorkerKubelets starts the kubelets prepared ahead of the control plane.
 func (c *cluster) startWorkerKubelets(ctx context.Context) error {
-	return parallel(c.earlyWorkers(), func(name string) error {
+	var ready []string
+	for _, n := range c.earlyWorkers() {
+		if !c.isLate(n) {
+			ready = append(ready, n)
+		}
+	}
+	return parallel(ready, func(name string) error {
 		if _, err := nodeRun(ctx, c.p, name, nil, "sh", "-c", startKubeletScript); err != nil {
 			return fmt.Errorf("start the kubelet of node %q: %w", name, err)
 		}
@@ -146,7 +175,8 @@ func (c *cluster) startWorkerKubelets(ctx context.Context) error {
 	})
 }
 
-// earlyWorkers are the workers whose kubelet kina sets up, in plan order.
+// earlyWorkers are the workers planned to start without kubeadm join, in
+// plan order (the plan is fixed before the start stage runs).
 func (c *cluster) earlyWorkers() []string {
 	var out []string
 	for _, n := range c.plan.workers() {
