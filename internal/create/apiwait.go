@@ -21,8 +21,13 @@ const apiPollInterval = 100 * time.Millisecond
 // host cannot reach the port (a remote daemon, an unknown CA), the caller
 // simply goes on once stop closes.
 func (c *cluster) waitAPIServer(ctx context.Context, stop <-chan struct{}) {
+	c.pollAPI(ctx, "/readyz", func(*http.Response) bool { return true }, stop, 0)
+}
+
+// pollAPI asks the API server for path every apiPollInterval until ok says
+// yes about a 200 answer, ctx ends, or grace has passed since stop closed.
+func (c *cluster) pollAPI(ctx context.Context, path string, ok func(*http.Response) bool, stop <-chan struct{}, grace time.Duration) {
 	client, base := c.apiClient(ctx)
-	url := base + "/readyz"
 	if client == nil {
 		select {
 		case <-stop:
@@ -33,18 +38,40 @@ func (c *cluster) waitAPIServer(ctx context.Context, stop <-chan struct{}) {
 	defer client.CloseIdleConnections()
 	t := time.NewTicker(apiPollInterval)
 	defer t.Stop()
+	var giveUp <-chan time.Time
 	for {
-		if apiReady(ctx, client, url) {
+		if get(ctx, client, base+path, ok) {
 			return
 		}
 		select {
-		case <-stop:
-			return
 		case <-ctx.Done():
 			return
+		case <-giveUp:
+			return
+		case <-stop:
+			if grace == 0 {
+				return
+			}
+			stop = nil // closed: stop selecting it
+			giveUp = time.After(grace)
 		case <-t.C:
 		}
 	}
+}
+
+// get asks url once; anonymous access to what kina reads is allowed by
+// default.
+func get(ctx context.Context, client *http.Client, url string, ok func(*http.Response) bool) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode == http.StatusOK && ok(resp)
 }
 
 // apiClient is an HTTPS client that trusts only the cluster's CA, and the
@@ -75,50 +102,14 @@ var clusterInfoWait = 15 * time.Second
 // 5 s: measured, it made some joins 5 s slower. When the host cannot reach
 // the API server it returns once initDone is closed.
 func (c *cluster) waitClusterInfoSigned(ctx context.Context, initDone <-chan struct{}) {
-	client, base := c.apiClient(ctx)
-	if client == nil {
-		select {
-		case <-initDone:
-		case <-ctx.Done():
-		}
-		return
-	}
-	defer client.CloseIdleConnections()
-	url := base + "/api/v1/namespaces/kube-public/configmaps/cluster-info"
-	t := time.NewTicker(apiPollInterval)
-	defer t.Stop()
-	var giveUp <-chan time.Time
-	for {
-		if clusterInfoSigned(ctx, client, url) {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-giveUp:
-			return
-		case <-initDone:
-			initDone = nil // closed: stop selecting it
-			giveUp = time.After(clusterInfoWait)
-		case <-t.C:
-		}
-	}
+	c.pollAPI(ctx, "/api/v1/namespaces/kube-public/configmaps/cluster-info", clusterInfoSigned, initDone, clusterInfoWait)
 }
 
-func clusterInfoSigned(ctx context.Context, client *http.Client, url string) bool {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return false
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return false
-	}
-	defer resp.Body.Close()
+func clusterInfoSigned(resp *http.Response) bool {
 	var cm struct {
 		Data map[string]string `json:"data"`
 	}
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&cm) != nil {
+	if json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&cm) != nil {
 		return false
 	}
 	for k := range cm.Data {
@@ -127,18 +118,4 @@ func clusterInfoSigned(ctx context.Context, client *http.Client, url string) boo
 		}
 	}
 	return false
-}
-
-// apiReady asks /readyz once; anonymous access to it is allowed by default.
-func apiReady(ctx context.Context, client *http.Client, url string) bool {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return false
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
 }

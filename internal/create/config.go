@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kina-dev/kina/internal/kubeadm"
+	"github.com/kina-dev/kina/internal/parallel"
 	"github.com/kina-dev/kina/pkg/provider"
 )
 
@@ -179,7 +180,7 @@ func (c *cluster) setContainerdConfig(node, config string) {
 // applyContainerdConfigs writes the patched containerd configs and restarts
 // containerd on each booted node, before kubeadm starts anything there.
 func (c *cluster) applyContainerdConfigs(ctx context.Context) error {
-	return parallel(c.plan.Nodes, func(n node) error {
+	return parallel.Each(c.plan.Nodes, func(n node) error {
 		config := c.containerdConfigs[n.Name]
 		if config == "" {
 			return nil

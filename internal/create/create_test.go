@@ -159,26 +159,34 @@ func fakeAPIServer(t *testing.T, f *fakeProvider, signAfter int32) (signedAt fun
 	return func() int { return int(callsAtSigning.Load()) }
 }
 
-// The CNI is applied as soon as the API server answers, while kubeadm init
-// still runs: the fake's init returns only once the CNI manifest arrived.
-func TestAddonsInstallWhileInitRuns(t *testing.T) {
-	f := newFake()
-	fakeAPIServer(t, f, 0)
-	var sawCNIDuringInit atomic.Bool
+// holdInitUntil makes the fake's kubeadm init wait (up to 5 s) until cond,
+// checked with the fake locked, holds; the result says whether it did while
+// init ran.
+func holdInitUntil(f *fakeProvider, cond func() bool) *atomic.Bool {
+	var held atomic.Bool
 	f.onExec = func(node, argv string) {
 		if !strings.HasPrefix(argv, "kubeadm init --config") {
 			return
 		}
 		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 			f.mu.Lock()
-			applied := f.files[node+":applied"]
+			ok := cond()
 			f.mu.Unlock()
-			if strings.Contains(applied, "podSubnet") {
-				sawCNIDuringInit.Store(true)
+			if ok {
+				held.Store(true)
 				return
 			}
 		}
 	}
+	return &held
+}
+
+// The CNI is applied as soon as the API server answers, while kubeadm init
+// still runs: the fake's init returns only once the CNI manifest arrived.
+func TestAddonsInstallWhileInitRuns(t *testing.T) {
+	f := newFake()
+	fakeAPIServer(t, f, 0)
+	sawCNIDuringInit := holdInitUntil(f, func() bool { return strings.Contains(f.files["t-control-plane:applied"], "podSubnet") })
 	if _, _, err := runFake(t, f, threeNodes(), false); err != nil {
 		t.Fatal(err)
 	}
@@ -333,21 +341,9 @@ func TestHAControlPlanesJoinBehindTheLoadBalancer(t *testing.T) {
 func TestJoinsOverlapInit(t *testing.T) {
 	f := newFake()
 	fakeAPIServer(t, f, 0)
-	var joinedDuringInit atomic.Bool
-	f.onExec = func(node, argv string) {
-		if !strings.HasPrefix(argv, "kubeadm init --config") {
-			return
-		}
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-			f.mu.Lock()
-			joined := slices.ContainsFunc(f.calls, func(c string) bool { return strings.Contains(c, "kubeadm join") })
-			f.mu.Unlock()
-			if joined {
-				joinedDuringInit.Store(true)
-				return
-			}
-		}
-	}
+	joinedDuringInit := holdInitUntil(f, func() bool {
+		return slices.ContainsFunc(f.calls, func(c string) bool { return strings.Contains(c, "kubeadm join") })
+	})
 	if _, _, err := runFake(t, f, haNodes(), false); err != nil {
 		t.Fatal(err)
 	}

@@ -4,11 +4,9 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/kina-dev/kina/pkg/provider"
@@ -75,19 +73,4 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.TrimSpace(strings.Join(lines, "\n"))
-}
-
-// parallel runs fn for every item at once and joins the errors.
-func parallel[T any](items []T, fn func(T) error) error {
-	errs := make([]error, len(items))
-	var wg sync.WaitGroup
-	for i, it := range items {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = fn(it)
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
 }

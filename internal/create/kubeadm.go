@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/kina-dev/kina/internal/parallel"
 	"github.com/kina-dev/kina/pkg/provider"
 )
 
@@ -55,7 +56,7 @@ func (c *cluster) startCluster(ctx context.Context) error {
 		}
 		return err
 	}
-	return parallel([]func() error{
+	return parallel.Do(
 		func() error {
 			err := c.kubeadmInit(ctx)
 			close(initDone)
@@ -88,7 +89,7 @@ func (c *cluster) startCluster(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			return failing(parallel(late, func(n string) error { return c.kubeadmJoin(ctx, n) }))
+			return failing(parallel.Each(late, func(n string) error { return c.kubeadmJoin(ctx, n) }))
 		},
 		func() error {
 			if len(c.joiners()) == 0 {
@@ -100,7 +101,7 @@ func (c *cluster) startCluster(ctx context.Context) error {
 			}
 			return failing(c.join(ctx))
 		},
-	}, func(f func() error) error { return f() })
+	)
 }
 
 // kubeadmInit starts the control plane on the bootstrap node. Preflight is
@@ -154,7 +155,7 @@ func (c *cluster) join(ctx context.Context) error {
 			return err
 		}
 	}
-	return parallel(workers, func(n node) error { return c.kubeadmJoin(ctx, n.Name) })
+	return parallel.Each(workers, func(n node) error { return c.kubeadmJoin(ctx, n.Name) })
 }
 
 func (c *cluster) kubeadmJoin(ctx context.Context, name string) error {

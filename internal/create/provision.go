@@ -11,6 +11,7 @@ import (
 
 	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 
+	"github.com/kina-dev/kina/internal/parallel"
 	"github.com/kina-dev/kina/pkg/provider"
 )
 
@@ -32,7 +33,7 @@ func (c *cluster) provision(ctx context.Context) error {
 	if c.plan.LB != nil {
 		specs = append(specs, c.loadBalancerSpec())
 	}
-	if err := parallel(specs, func(spec provider.NodeSpec) error { return c.p.CreateNode(ctx, spec) }); err != nil {
+	if err := parallel.Each(specs, func(spec provider.NodeSpec) error { return c.p.CreateNode(ctx, spec) }); err != nil {
 		return err
 	}
 	endpoint, err := c.endpoint(ctx)
@@ -40,8 +41,8 @@ func (c *cluster) provision(ctx context.Context) error {
 		return err
 	}
 	c.apiEndpoint = endpoint
-	return parallel(c.plan.Nodes, func(n node) error {
-		return parallel([]func() error{
+	return parallel.Each(c.plan.Nodes, func(n node) error {
+		return parallel.Do(
 			func() error {
 				if err := waitBooted(ctx, c.p, n.Name); err != nil {
 					return err
@@ -49,7 +50,7 @@ func (c *cluster) provision(ctx context.Context) error {
 				return c.prepareNode(ctx, n.Name)
 			},
 			func() error { return c.configureNode(ctx, n) },
-		}, func(f func() error) error { return f() })
+		)
 	})
 }
 

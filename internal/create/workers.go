@@ -11,6 +11,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/kina-dev/kina/internal/kubeadm"
+	"github.com/kina-dev/kina/internal/parallel"
 	"github.com/kina-dev/kina/pkg/provider"
 )
 
@@ -65,7 +66,7 @@ func (c *cluster) planEarlyWorkers() error {
 // certificate (an older kubeadm may refuse kina's config there): nothing was
 // written on them, so they can still join with kubeadm.
 func (c *cluster) prepareWorkerKubelets(ctx context.Context) (late []string, err error) {
-	err = parallel(c.earlyWorkers(), func(name string) error {
+	err = parallel.Each(c.earlyWorkers(), func(name string) error {
 		creds, err := c.kubeletCredentials(ctx, name)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -167,7 +168,7 @@ func (c *cluster) startWorkerKubelets(ctx context.Context) error {
 			ready = append(ready, n)
 		}
 	}
-	return parallel(ready, func(name string) error {
+	return parallel.Each(ready, func(name string) error {
 		if _, err := nodeRun(ctx, c.p, name, nil, "sh", "-c", startKubeletScript); err != nil {
 			return fmt.Errorf("start the kubelet of node %q: %w", name, err)
 		}

@@ -14,8 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
+	"github.com/kina-dev/kina/internal/parallel"
 	"github.com/kina-dev/kina/pkg/provider"
 )
 
@@ -39,17 +39,7 @@ var files = []struct {
 // Export writes the logs of nodes into dir. Every node is collected at once;
 // a failure on one file is recorded and the rest still collected.
 func Export(ctx context.Context, p provider.Provider, nodes []string, dir string) error {
-	errs := make([]error, len(nodes))
-	var wg sync.WaitGroup
-	for i, n := range nodes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = exportNode(ctx, p, n, filepath.Join(dir, n))
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return parallel.Each(nodes, func(n string) error { return exportNode(ctx, p, n, filepath.Join(dir, n)) })
 }
 
 func exportNode(ctx context.Context, p provider.Provider, node, dir string) error {

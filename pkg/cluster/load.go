@@ -2,14 +2,13 @@ package cluster
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
-	"sync"
 
 	"github.com/kina-dev/kina/internal/imageload"
+	"github.com/kina-dev/kina/internal/parallel"
 	"github.com/kina-dev/kina/pkg/provider"
 )
 
@@ -73,7 +72,7 @@ func (m *Manager) load(ctx context.Context, name string, only []string, want []i
 	for i, n := range targets {
 		idx[n] = i
 	}
-	if err := parallelNodes(targets, func(n string) error {
+	if err := parallel.Each(targets, func(n string) error {
 		missing, err := imageload.Missing(ctx, m.p, n, want)
 		need[idx[n]] = len(missing) > 0
 		return err
@@ -87,7 +86,7 @@ func (m *Manager) load(ctx context.Context, name string, only []string, want []i
 		}
 	}
 	if open != nil {
-		return needy, parallelNodes(needy, func(n string) error {
+		return needy, parallel.Each(needy, func(n string) error {
 			r, err := open()
 			if err != nil {
 				return err
@@ -101,21 +100,6 @@ func (m *Manager) load(ctx context.Context, name string, only []string, want []i
 		consumers[i] = func(r io.Reader) error { return imageload.Import(ctx, m.p, n, r) }
 	}
 	return needy, imageload.Fanout(write, consumers)
-}
-
-// parallelNodes runs fn for every node at once and joins the errors.
-func parallelNodes(nodes []string, fn func(string) error) error {
-	errs := make([]error, len(nodes))
-	var wg sync.WaitGroup
-	for i, n := range nodes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = fn(n)
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
 }
 
 // loadTargets resolves --nodes against the cluster's Kubernetes nodes.
