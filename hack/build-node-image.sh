@@ -81,14 +81,7 @@ args=(--base-image "$base" --image "$image" --kube-bin-dir "$ingredients/bin"
 	--image-archives "$ingredients/images" --image-archives "$netdir"
 	--add-file "$cache/bin/kina-lb=/usr/local/bin/kina-lb")
 go build -o "$cache/bin/kina" ./cmd/kina
-if "$cache/bin/kina" build node-image --help 2>/dev/null | grep -q -- --kube-bin-dir; then
-	"$cache/bin/kina" build node-image --provider "$provider" "${args[@]}" "${force[@]}" >&2
-else
-	# The CLI does not have the command yet: same code, thin entry point.
-	go build -o "$cache/bin/kina-build-node-image" ./internal/nodeimage/cmd/build-node-image
-	"$cache/bin/kina-build-node-image" -runtime "$provider" -base-image "$base" -image "$image" \
-		-kube-bin-dir "$ingredients/bin" -image-archives "$ingredients/images,$netdir" "${force[@]/--/-}" >/dev/null
-fi
+"$cache/bin/kina" build node-image --provider "$provider" "${args[@]}" "${force[@]}" >&2
 echo "    $image ($(since "$t"))" >&2
 
 # 5. Optionally hand the image to podman.

@@ -123,8 +123,9 @@ func (c *cluster) finishControlPlane(ctx context.Context) error {
 	return err
 }
 
-// joiners are the nodes that join with kubeadm: secondary control planes
-// and the workers kina could not set up ahead of the control plane.
+// joiners are the nodes planned to join with kubeadm: secondary control
+// planes and workers whose config needs it (see planEarlyWorkers; workers
+// that fall back later are joined where they fell back).
 func (c *cluster) joiners() []node {
 	early := map[string]bool{}
 	for _, n := range c.earlyWorkers() {
