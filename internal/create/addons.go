@@ -23,12 +23,10 @@ const (
 	patchMarker = "would you kindly patch this file"
 )
 
-// readAddons reads the node image's CNI and StorageClass manifests and
-// renders them into the one stream installAddons applies: the CNI (unless
-// disabled) with the pod subnet filled in, then the StorageClass. It runs
-// while nodes boot, so the apply can follow the API server at once.
+// readAddons reads the node image's CNI and StorageClass manifests while
+// nodes boot, the CNI (unless disabled) rendered with the pod subnet, so that
+// each can be applied the moment it may be.
 func (c *cluster) readAddons(ctx context.Context) error {
-	var docs []string
 	if !c.opts.Config.Cluster.Networking.DisableDefaultCNI {
 		manifest, err := c.catManifest(ctx, cniManifest)
 		if err != nil {
@@ -44,13 +42,13 @@ func (c *cluster) readAddons(ctx context.Context) error {
 				return err
 			}
 		}
-		docs = append(docs, manifest)
+		c.cni = manifest
 	}
 	storage, err := c.catManifest(ctx, storageManifest)
 	if err != nil {
 		return err
 	}
-	c.addons = strings.Join(append(docs, storage), "\n---\n")
+	c.storage = storage
 	return nil
 }
 
@@ -64,9 +62,24 @@ const applyAsSuperAdmin = `k=/etc/kubernetes/super-admin.conf
 [ -e "$k" ] || k=/etc/kubernetes/admin.conf
 exec kubectl --kubeconfig="$k" apply -f -`
 
-// installAddons applies what readAddons prepared, in one kubectl run.
-func (c *cluster) installAddons(ctx context.Context) error {
-	_, err := nodeRun(ctx, c.p, c.plan.Bootstrap, strings.NewReader(c.addons), "sh", "-c", applyAsSuperAdmin)
+// installCNI applies the CNI readAddons prepared, if any.
+func (c *cluster) installCNI(ctx context.Context) error {
+	return c.apply(ctx, c.cni)
+}
+
+// installStorage applies the default StorageClass and its provisioner. It
+// runs once init is done: started earlier, measured, the provisioner came up
+// before kube-proxy existed, could not reach the API through its Service and
+// restarted once.
+func (c *cluster) installStorage(ctx context.Context) error {
+	return c.apply(ctx, c.storage)
+}
+
+func (c *cluster) apply(ctx context.Context, manifest string) error {
+	if manifest == "" {
+		return nil
+	}
+	_, err := nodeRun(ctx, c.p, c.plan.Bootstrap, strings.NewReader(manifest), "sh", "-c", applyAsSuperAdmin)
 	return err
 }
 

@@ -52,8 +52,8 @@ type cluster struct {
 	apiEndpoint string
 	// caCert is the cluster CA (PEM), read once the bootstrap node has it.
 	caCert []byte
-	// addons is the CNI and StorageClass manifest stream to apply.
-	addons string
+	// cni and storage are the addon manifests to apply ("" for none).
+	cni, storage string
 	// containerdConfigs are patched containerd configs to install, by node.
 	containerdConfigs map[string]string
 

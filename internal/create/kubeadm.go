@@ -36,10 +36,10 @@ func (c *cluster) kubectl(ctx context.Context, stdin string, args ...string) (st
 // startCluster runs `kubeadm init` on the bootstrap node and overlaps with
 // it what only needs part of it: workers set up their kubelets meanwhile and
 // start them as soon as the API server answers, when kina also installs the
-// CNI and the StorageClass (their pods start as soon as the controller
-// manager does); nodes that need `kubeadm join` join as soon as the bootstrap
-// token works, while init finishes its last phases. A failure anywhere
-// cancels the rest.
+// CNI (its pods start as soon as the controller manager does); nodes that
+// need `kubeadm join` join as soon as the bootstrap token works, while init
+// finishes its last phases. The StorageClass follows init. A failure
+// anywhere cancels the rest.
 func (c *cluster) startCluster(ctx context.Context) error {
 	if err := c.applyContainerdConfigs(ctx); err != nil {
 		return err
@@ -63,7 +63,10 @@ func (c *cluster) startCluster(ctx context.Context) error {
 			if err != nil {
 				return failing(err)
 			}
-			return failing(c.finishControlPlane(ctx))
+			return failing(parallel.Do(
+				func() error { return c.finishControlPlane(ctx) },
+				func() error { return c.installStorage(ctx) },
+			))
 		},
 		func() error {
 			c.waitAPIServer(ctx, initDone)
@@ -71,7 +74,7 @@ func (c *cluster) startCluster(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil // whoever cancelled reports why
 			}
-			return failing(c.installAddons(ctx))
+			return failing(c.installCNI(ctx))
 		},
 		func() error {
 			late, err := c.prepareWorkerKubelets(ctx)
