@@ -185,7 +185,7 @@ func (c *cluster) applyContainerdConfigs(ctx context.Context) error {
 		if config == "" {
 			return nil
 		}
-		if err := writeFile(ctx, c.p, n.Name, "/etc/containerd/config.toml", []byte(config)); err != nil {
+		if err := writeFiles(ctx, c.p, n.Name, nodeFile{path: "/etc/containerd/config.toml", mode: 0o644, data: []byte(config)}); err != nil {
 			return err
 		}
 		_, err := nodeRun(ctx, c.p, n.Name, nil, "systemctl", "restart", "containerd")

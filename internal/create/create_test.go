@@ -377,3 +377,24 @@ func TestTaintedWorkerJoinsWithKubeadm(t *testing.T) {
 		}
 	}
 }
+
+// containerdConfigPatches reach every node's config before kubeadm starts,
+// and containerd restarts to read them.
+func TestContainerdPatchesAreWrittenBeforeInit(t *testing.T) {
+	f := newFake()
+	cfg := threeNodes()
+	cfg.Cluster.ContainerdConfigPatches = []string{"[plugins.\"io.containerd.grpc.v1.cri\"]\n  enable_unprivileged_ports = true\n"}
+	if _, _, err := runFake(t, f, cfg, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"t-control-plane", "t-worker", "t-worker2"} {
+		if got := f.files[n+":/etc/containerd/config.toml"]; !strings.Contains(got, "enable_unprivileged_ports = true") {
+			t.Errorf("%s containerd config not patched:\n%s", n, got)
+		}
+		restart := slices.Index(f.calls, n+": systemctl restart containerd")
+		initAt := slices.Index(f.calls, "t-control-plane: kubeadm init --config=/kind/kubeadm.conf --skip-token-print")
+		if restart < 0 || restart > initAt {
+			t.Errorf("%s: containerd restarted at call %d, init at %d", n, restart, initAt)
+		}
+	}
+}

@@ -27,13 +27,6 @@ func nodeRun(ctx context.Context, p provider.Provider, node string, stdin io.Rea
 	return out.String(), nil
 }
 
-// writeFile writes data to path inside node through stdin; the content never
-// becomes shell text.
-func writeFile(ctx context.Context, p provider.Provider, node, path string, data []byte) error {
-	_, err := nodeRun(ctx, p, node, bytes.NewReader(data), "cp", "/dev/stdin", path)
-	return err
-}
-
 // nodeFile is a file to write into a node, or a symlink when link is set.
 type nodeFile struct {
 	path string // absolute
