@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -210,11 +211,19 @@ func TestBuild(t *testing.T) {
 		"docker exec -d " + name + " containerd",
 		"ctr -n k8s.io images import --label io.cri-containerd.pinned=pinned --all-platforms --no-unpack --digests -",
 		"docker exec " + name + " pkill -x containerd",
+		"docker exec " + name + " sh -c " + slimVarScript,
 		`docker commit --change ENTRYPOINT ["/usr/local/bin/entrypoint", "/lib/systemd/systemd"] --change CMD [] --change LABEL ` + LabelHash + "=" + res.Hash + " " + LabelVersion + "=v1.34.4 " + name + " kina/node:v1.34.4",
 	} {
 		if !f.ran(want) {
 			t.Errorf("missing command %q; commands:\n%s", want, strings.Join(f.cmds, "\n"))
 		}
+	}
+	// The blobs move while containerd is stopped, before the commit.
+	at := func(substr string) int {
+		return slices.IndexFunc(f.cmds, func(c string) bool { return strings.Contains(c, substr) })
+	}
+	if stop, move, commit := at("pkill -x containerd"), at(slimVarScript), at("docker commit"); !(stop < move && move < commit) {
+		t.Errorf("content store moved at step %d, want between containerd stopping (%d) and the commit (%d)", move, stop, commit)
 	}
 	if last := f.cmds[len(f.cmds)-1]; last != "docker rm -f -v "+name {
 		t.Errorf("last command %q, want the build container removed with -v", last)
