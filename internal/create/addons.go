@@ -23,15 +23,13 @@ const (
 	patchMarker = "would you kindly patch this file"
 )
 
-// readAddons reads the node image's CNI and StorageClass manifests while
-// nodes boot, the CNI (unless disabled) rendered with the pod subnet, so that
-// each can be applied the moment it may be.
-func (c *cluster) readAddons(ctx context.Context) error {
+// readAddons prepares the node image's CNI and StorageClass manifests, read
+// while nodes boot, the CNI (unless disabled) rendered with the pod subnet,
+// so that each can be applied the moment it may be.
+func (c *cluster) readAddons(cni, storage string) error {
 	if !c.opts.Config.Cluster.Networking.DisableDefaultCNI {
-		manifest, err := c.catManifest(ctx, cniManifest)
-		if err != nil {
-			return err
-		}
+		manifest := cni
+		var err error
 		if strings.Contains(manifest, templateMarker) {
 			if manifest, err = renderCNI(manifest, c.opts.Config.Cluster.Networking.PodSubnet); err != nil {
 				return err
@@ -43,10 +41,6 @@ func (c *cluster) readAddons(ctx context.Context) error {
 			}
 		}
 		c.cni = manifest
-	}
-	storage, err := c.catManifest(ctx, storageManifest)
-	if err != nil {
-		return err
 	}
 	c.storage = storage
 	return nil
@@ -93,14 +87,6 @@ func renderCNI(manifest, podSubnet string) (string, error) {
 		return "", fmt.Errorf("render %s: %w", cniManifest, err)
 	}
 	return b.String(), nil
-}
-
-func (c *cluster) catManifest(ctx context.Context, path string) (string, error) {
-	out, err := nodeRun(ctx, c.p, c.plan.Bootstrap, nil, "cat", path)
-	if err != nil {
-		return "", fmt.Errorf("read %s from the node image: %w", path, err)
-	}
-	return out, nil
 }
 
 // waitReady waits until every node reports Ready. kubectl wait watches the

@@ -76,27 +76,31 @@ func (c *cluster) configureNode(ctx context.Context, n node) error {
 	if n.Name == c.plan.Bootstrap {
 		files = append(files, nodeFile{path: corednsPatchPath, mode: 0o644, data: []byte(dnsReadinessPatch)})
 	}
-	if err := writeFiles(ctx, c.p, n.Name, files...); err != nil {
-		return err
-	}
-	if n.Name == c.plan.Bootstrap {
-		for _, phase := range []string{"certs", "kubeconfig"} {
-			if _, err := nodeRun(ctx, c.p, n.Name, nil, "kubeadm", "init", "phase", phase, "all", "--config="+kubeadmConfigPath); err != nil {
-				return err
-			}
+	if n.Name != c.plan.Bootstrap {
+		if err := writeFiles(ctx, c.p, n.Name, files...); err != nil {
+			return err
 		}
-		ca, err := nodeRun(ctx, c.p, n.Name, nil, "cat", caCertPath)
+	} else {
+		if err := writeFilesAndRun(ctx, c.p, n.Name, certsScript, files...); err != nil {
+			return err
+		}
+		read, err := readFiles(ctx, c.p, n.Name, caCertPath, cniManifest, storageManifest)
 		if err != nil {
 			return err
 		}
-		c.caCert = []byte(ca)
-		if err := c.readAddons(ctx); err != nil {
+		c.caCert = []byte(read[caCertPath])
+		if err := c.readAddons(read[cniManifest], read[storageManifest]); err != nil {
 			return err
 		}
 	}
 	c.setContainerdConfig(n.Name, patched)
 	return nil
 }
+
+// certsScript generates the cluster's certificates and kubeconfigs on the
+// bootstrap node while it boots (neither needs systemd).
+const certsScript = `kubeadm init phase certs all --config=` + kubeadmConfigPath + ` &&
+kubeadm init phase kubeconfig all --config=` + kubeadmConfigPath
 
 // endpoint is the API server address nodes use inside the cluster network:
 // the API node's name where the runtime resolves names and keeps addresses,

@@ -87,7 +87,7 @@ func TestCreateRunsStepsInOrder(t *testing.T) {
 		if !contains(f.calls, "t-control-plane: kubeadm kubeconfig user --config=/kind/kubeadm.conf --client-name=system:node:"+w+" --org=system:nodes") {
 			t.Errorf("no kubelet certificate issued for %s: %q", w, f.calls)
 		}
-		if !contains(f.calls, w+": sh -c "+holdKubeletScript) || !contains(f.calls, w+": sh -c "+startKubeletScript) {
+		if !contains(f.calls, w+": sh -c "+extractThen+holdKubeletScript) || !contains(f.calls, w+": sh -c "+startKubeletScript) {
 			t.Errorf("%s kubelet not set up and started: %q", w, f.calls)
 		}
 		start := f.files[w+":/kind/kubelet-start.conf"]
@@ -217,9 +217,12 @@ func TestJoinsWaitForSignedClusterInfo(t *testing.T) {
 	}
 }
 
+// extractThen starts the script of writeFilesAndRun.
+const extractThen = "tar --extract --no-same-owner --directory=/ --file=- &&\n"
+
 // Every step that runs a command can fail; each failure must leave nothing behind.
 func TestFailureAtEveryStepCleansUp(t *testing.T) {
-	for _, step := range []string{"systemctl", "cat /kind/version", "tar --extract --no-same-owner --directory=/", "kubeadm init phase certs", "kubeadm init --config", "sh -c k=/etc/kubernetes/super-admin.conf", "kubeadm kubeconfig user", "sh -c systemctl mask", "sh -c systemctl unmask", "cat /etc/kubernetes/admin.conf", "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait"} {
+	for _, step := range []string{"sh -c while :; do", "cat /kind/version", "tar --extract --no-same-owner --directory=/", "sh -c " + extractThen + "kubeadm init phase certs", "tar --create", "kubeadm init --config", "sh -c k=/etc/kubernetes/super-admin.conf", "kubeadm kubeconfig user", "sh -c " + extractThen + "systemctl mask", "sh -c systemctl unmask", "cat /etc/kubernetes/admin.conf", "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait"} {
 		for _, mode := range []string{"fail", "cancel"} {
 			t.Run(mode+" "+step, func(t *testing.T) {
 				f := newFake()

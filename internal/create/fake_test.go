@@ -123,7 +123,7 @@ func (f *fakeProvider) Exec(ctx context.Context, node string, c provider.Cmd) er
 
 func (f *fakeProvider) answer(node string, c provider.Cmd) (string, error) {
 	switch strings.Join(c.Args, " ") {
-	case "systemctl is-system-running --wait":
+	case "sh -c " + bootWaitScript:
 		return "running\n", nil
 	case "systemctl restart containerd":
 		return "", nil
@@ -145,7 +145,24 @@ func (f *fakeProvider) answer(node string, c provider.Cmd) (string, error) {
 		f.mu.Unlock()
 		return "", err
 	}
-	if strings.Join(c.Args, " ") == "tar --extract --no-same-owner --directory=/ --file=-" {
+	if len(c.Args) > 4 && strings.Join(c.Args[:4], " ") == "tar --create --directory=/ --file=-" {
+		// readFiles: answer each path as `cat` would, packed in a tar.
+		var b strings.Builder
+		tw := tar.NewWriter(&b)
+		for _, name := range c.Args[5:] {
+			data, err := f.answer(node, provider.Cmd{Args: []string{"cat", "/" + name}})
+			if err != nil {
+				return "", err
+			}
+			if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data))}); err != nil {
+				return "", err
+			}
+			_, _ = tw.Write([]byte(data))
+		}
+		return b.String(), tw.Close()
+	}
+	if argv := strings.Join(c.Args, " "); argv == "tar --extract --no-same-owner --directory=/ --file=-" ||
+		strings.HasPrefix(argv, "sh -c tar --extract --no-same-owner --directory=/ --file=- &&") {
 		tr := tar.NewReader(c.Stdin)
 		for {
 			hdr, err := tr.Next()

@@ -98,10 +98,7 @@ func (c *cluster) prepareWorkerKubelet(ctx context.Context, name string, creds *
 	if err != nil {
 		return fmt.Errorf("kubelet files for node %q: %w", name, err)
 	}
-	if err := writeFiles(ctx, c.p, name, files...); err != nil {
-		return err
-	}
-	if _, err := nodeRun(ctx, c.p, name, nil, "sh", "-c", holdKubeletScript); err != nil {
+	if err := writeFilesAndRun(ctx, c.p, name, holdKubeletScript, files...); err != nil {
 		return fmt.Errorf("set up the kubelet of node %q: %w", name, err)
 	}
 	return nil

@@ -76,7 +76,7 @@ func TestCreateOnAppleDouble(t *testing.T) {
 		"system status",
 		"network create --label dev.kina.owner=kina kina",
 		"run -d --name mac-control-plane",
-		"exec mac-control-plane systemctl is-system-running --wait",
+		"exec mac-control-plane sh -c while :; do",
 		"exec mac-control-plane sysctl -w net.ipv4.ip_forward=1",
 		"exec mac-control-plane iptables -t mangle -A OUTPUT -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1220",
 		"exec mac-control-plane uname -r",
@@ -86,10 +86,8 @@ func TestCreateOnAppleDouble(t *testing.T) {
 	}, {
 		"run -d --name mac-control-plane",
 		"exec mac-control-plane cat /kind/version /etc/containerd/config.toml",
-		"exec --interactive mac-control-plane tar --extract --no-same-owner --directory=/ --file=-",
-		"exec mac-control-plane kubeadm init phase certs all --config=/kind/kubeadm.conf",
-		"exec mac-control-plane kubeadm init phase kubeconfig all --config=/kind/kubeadm.conf",
-		"exec mac-control-plane cat /etc/kubernetes/pki/ca.crt",
+		"exec --interactive mac-control-plane sh -c tar --extract --no-same-owner --directory=/ --file=- &&\nkubeadm init phase certs all",
+		"exec mac-control-plane tar --create --directory=/ --file=- -- etc/kubernetes/pki/ca.crt",
 		"exec mac-control-plane kubeadm init --config=/kind/kubeadm.conf --skip-token-print",
 	}} {
 		i := 0

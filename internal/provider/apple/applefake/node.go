@@ -1,6 +1,7 @@
 package applefake
 
 import (
+	"archive/tar"
 	"fmt"
 	"io"
 	"strings"
@@ -56,11 +57,41 @@ func nodeCommand(argv []string, stdin io.Reader, interactive bool, stdout io.Wri
 			io.WriteString(stdout, body)
 		}
 		return 0, true
-	case "kubeadm", "kubectl", "sysctl", "cp", "tar", "ctr", "crictl":
+	case "sh":
+		// kina's boot wait prints systemd's state.
+		if len(argv) > 2 && strings.Contains(argv[2], "is-system-running") {
+			fmt.Fprintln(stdout, "running")
+		}
+		return 0, true
+	case "tar":
+		if len(argv) > 4 && strings.Join(argv[1:4], " ") == "--create --directory=/ --file=-" {
+			return packFiles(argv[5:], stdout), true
+		}
+		return 0, true
+	case "kubeadm", "kubectl", "sysctl", "cp", "ctr", "crictl":
 		if strings.Join(argv, " ") == "crictl images --output json" {
 			io.WriteString(stdout, `{"images":[]}`)
 		}
 		return 0, true
 	}
 	return 0, false
+}
+
+// packFiles writes the node files at paths (relative to /) to w as a tar.
+func packFiles(paths []string, w io.Writer) int {
+	tw := tar.NewWriter(w)
+	for _, p := range paths {
+		body, ok := nodeFiles["/"+p]
+		if !ok {
+			return 2
+		}
+		if tw.WriteHeader(&tar.Header{Name: p, Mode: 0o644, Size: int64(len(body))}) != nil {
+			return 2
+		}
+		_, _ = io.WriteString(tw, body)
+	}
+	if tw.Close() != nil {
+		return 2
+	}
+	return 0
 }
