@@ -48,7 +48,7 @@ const (
 	entrypointJSON = `["/usr/local/bin/entrypoint", "/lib/systemd/systemd"]`
 	// recipe changes whenever Build changes what it puts in an image, so
 	// that the input hash changes too.
-	recipe = "kina-nodeimage-3"
+	recipe = "kina-nodeimage-5"
 	// minMinor is the oldest Kubernetes minor kina's node supports: kubelet
 	// takes its cgroup driver from containerd 2's CRI from 1.31 on.
 	minMinor = 31
@@ -62,6 +62,39 @@ for p in /var/lib/containerd/io.containerd.content.v1.content /var/lib/dpkg; do
 	mkdir -p "$(dirname "/kind$p")"
 	mv "$p" "/kind$p"
 	ln -s "/kind$p" "$p"
+done`
+
+// uncompressScript rewrites every image in containerd's k8s.io namespace
+// with uncompressed layers (same image IDs; new manifest digests) and points
+// all names of an image, its image-ID name included, at the new manifest.
+// Each node unpacks the images it runs on first use; from gzip that cost
+// igzip and containerd ~2.4 s of CPU in a 4-node create on a saturated
+// 2-core host (measured with process accounting); uncompressed, a 4-node
+// create used ~5 CPU-s less and was Ready ~3 s sooner (3 pairs). The image
+// grows by ~330 MB on disk; the blobs sit outside the copied /var (see
+// slimVarScript). The import-* names `ctr import --digests` adds only name
+// the old manifests, so they go; retagging drops labels, so every image is
+// pinned again (as the import pinned it). Fixed text: nothing from the user.
+const uncompressScript = `set -eu
+c() { ctr -n k8s.io "$@" 2>/dev/null; }
+digest() { c images ls | awk -v r="$1" '$1 == r { print $3 }'; }
+for name in $(c images ls -q | grep '^import-' || true); do
+	c images rm "$name" >/dev/null
+done
+for ref in $(c images ls -q | grep -v '^sha256:' || true); do
+	old=$(digest "$ref")
+	tmp="$ref-kina-uncompressed"
+	c images convert --uncompress "$ref" "$tmp" >/dev/null
+	new=$(digest "$tmp")
+	if [ "$new" != "$old" ]; then
+		for name in $(c images ls | awk -v d="$old" 'NR > 1 && $3 == d { print $1 }'); do
+			c images tag --force "$tmp" "$name" >/dev/null
+		done
+	fi
+	c images rm "$tmp" >/dev/null
+done
+for name in $(c images ls -q); do
+	c images label "$name" io.cri-containerd.pinned=pinned >/dev/null
 done`
 
 // KubeBinaries are the binaries a node image needs, installed in /usr/bin.
@@ -344,6 +377,10 @@ func (b *builder) build(ctx context.Context) (*Result, error) {
 		if err := b.importArchive(ctx, a.Path); err != nil {
 			return nil, err
 		}
+	}
+	o.Logf("storing the images' layers uncompressed")
+	if err := b.do(ctx, o.Runtime, "exec", b.container, "sh", "-c", uncompressScript); err != nil {
+		return nil, fmt.Errorf("store the images' layers uncompressed: %w", err)
 	}
 	list, err := b.output(ctx, o.Runtime, "exec", b.container, "ctr", "-n", "k8s.io", "images", "list", "-q")
 	if err != nil {

@@ -212,6 +212,7 @@ func TestBuild(t *testing.T) {
 		"ctr -n k8s.io images import --label io.cri-containerd.pinned=pinned --all-platforms --no-unpack --digests -",
 		"docker exec " + name + " pkill -x containerd",
 		"docker exec " + name + " sh -c " + slimVarScript,
+		"docker exec " + name + " sh -c " + uncompressScript,
 		`docker commit --change ENTRYPOINT ["/usr/local/bin/entrypoint", "/lib/systemd/systemd"] --change CMD [] --change LABEL ` + LabelHash + "=" + res.Hash + " " + LabelVersion + "=v1.34.4 " + name + " kina/node:v1.34.4",
 	} {
 		if !f.ran(want) {
@@ -221,6 +222,20 @@ func TestBuild(t *testing.T) {
 	// The blobs move while containerd is stopped, before the commit.
 	at := func(substr string) int {
 		return slices.IndexFunc(f.cmds, func(c string) bool { return strings.Contains(c, substr) })
+	}
+	// Layers are rewritten after the last import, before the image list is
+	// checked and containerd stops.
+	lastImport := -1
+	for i, c := range f.cmds {
+		if strings.Contains(c, "images import") {
+			lastImport = i
+		}
+	}
+	if lastImport < 0 {
+		t.Error("no image imported")
+	}
+	if unc, list := at(uncompressScript), at("images list -q"); !(lastImport < unc && unc < list) {
+		t.Errorf("layers rewritten at step %d, want after the last import (%d) and before the image list (%d)", unc, lastImport, list)
 	}
 	if stop, move, commit := at("pkill -x containerd"), at(slimVarScript), at("docker commit"); !(stop < move && move < commit) {
 		t.Errorf("content store moved at step %d, want between containerd stopping (%d) and the commit (%d)", move, stop, commit)
