@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"text/template"
 	"time"
@@ -19,7 +20,8 @@ const (
 	// manifest as a Go template.
 	templateMarker = "would you kindly template this file"
 	// patchMarker asks for the API server's in-cluster address in the CNI
-	// DaemonSet, so the agent need not wait for kube-proxy's Service rules.
+	// DaemonSet and the storage provisioner's Deployment, so neither needs
+	// kube-proxy's Service rules to reach the API (a kina convention).
 	patchMarker = "would you kindly patch this file"
 )
 
@@ -36,11 +38,24 @@ func (c *cluster) readAddons(cni, storage string) error {
 			}
 		}
 		if strings.Contains(manifest, patchMarker) {
-			if manifest, err = addDaemonSetEnv(manifest, "CONTROL_PLANE_ENDPOINT", c.apiEndpoint); err != nil {
+			if manifest, err = addEnv(manifest, "DaemonSet", [2]string{"CONTROL_PLANE_ENDPOINT", c.apiEndpoint}); err != nil {
 				return err
 			}
 		}
 		c.cni = manifest
+	}
+	if strings.Contains(storage, patchMarker) {
+		// The provisioner's first API call went to the kubernetes Service
+		// before kube-proxy served it on its node, failed and restarted
+		// the pod (measured on 4-node clusters); it talks to the API
+		// server's endpoint directly instead, as the CNI agent does.
+		host, port, err := net.SplitHostPort(c.apiEndpoint)
+		if err != nil {
+			return fmt.Errorf("API endpoint %q: %w", c.apiEndpoint, err)
+		}
+		if storage, err = addEnv(storage, "Deployment", [2]string{"KUBERNETES_SERVICE_HOST", host}, [2]string{"KUBERNETES_SERVICE_PORT", port}); err != nil {
+			return fmt.Errorf("%s: %w", storageManifest, err)
+		}
 	}
 	c.storage = storage
 	return nil
@@ -105,21 +120,22 @@ func (c *cluster) waitReady(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// addDaemonSetEnv adds an environment variable to every container of every
-// DaemonSet in a multi-document manifest, leaving other documents as written.
-func addDaemonSetEnv(manifest, name, value string) (string, error) {
+// addEnv adds environment variables (name, value pairs) to every container
+// of every object of the given kind (DaemonSet, Deployment) in a
+// multi-document manifest, leaving other documents as written.
+func addEnv(manifest, kind string, vars ...[2]string) (string, error) {
 	docs := strings.Split(manifest, "\n---")
 	for i, doc := range docs {
 		var obj map[string]any
 		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
-			return "", fmt.Errorf("parse %s document %d: %w", cniManifest, i, err)
+			return "", fmt.Errorf("parse manifest document %d: %w", i, err)
 		}
-		if obj["kind"] != "DaemonSet" {
+		if obj["kind"] != kind {
 			continue
 		}
 		containers, _, err := unstructured.NestedSlice(obj, "spec", "template", "spec", "containers")
 		if err != nil {
-			return "", fmt.Errorf("%s document %d: %w", cniManifest, i, err)
+			return "", fmt.Errorf("manifest document %d: %w", i, err)
 		}
 		for j := range containers {
 			ctr, ok := containers[j].(map[string]any)
@@ -127,7 +143,10 @@ func addDaemonSetEnv(manifest, name, value string) (string, error) {
 				continue
 			}
 			env, _ := ctr["env"].([]any)
-			ctr["env"] = append(env, map[string]any{"name": name, "value": value})
+			for _, v := range vars {
+				env = append(env, map[string]any{"name": v[0], "value": v[1]})
+			}
+			ctr["env"] = env
 		}
 		if err := unstructured.SetNestedSlice(obj, containers, "spec", "template", "spec", "containers"); err != nil {
 			return "", err

@@ -43,13 +43,31 @@ func TestPatchContainerdConfigErrorsNameThePatch(t *testing.T) {
 	}
 }
 
-func TestAddDaemonSetEnv(t *testing.T) {
+func TestAddEnv(t *testing.T) {
 	in := "# would you kindly patch this file\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: n}\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        env: [{name: X, value: y}]\n"
-	out, err := addDaemonSetEnv(in, "CONTROL_PLANE_ENDPOINT", "c-control-plane:6443")
+	out, err := addEnv(in, "DaemonSet", [2]string{"CONTROL_PLANE_ENDPOINT", "c-control-plane:6443"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out, "value: c-control-plane:6443") || !strings.Contains(out, "name: X") || !strings.Contains(out, "kind: ServiceAccount") {
 		t.Errorf("patched manifest:\n%s", out)
+	}
+}
+
+// The provisioner of a marked storage manifest reaches the API server's
+// endpoint directly; an unmarked one (kind's images) is left as it is.
+func TestStorageProvisionerTalksToTheEndpoint(t *testing.T) {
+	deploy := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: local-path-provisioner}\nspec:\n  template:\n    spec:\n      containers:\n      - name: p\n---\nkind: StorageClass\nmetadata: {name: standard}\n"
+	c := &cluster{opts: Options{Config: threeNodes()}, apiEndpoint: "t-control-plane:6443"}
+	if err := c.readAddons("", "# "+patchMarker+"\n"+deploy); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"name: KUBERNETES_SERVICE_HOST\n          value: t-control-plane", "name: KUBERNETES_SERVICE_PORT\n          value: \"6443\"", "kind: StorageClass"} {
+		if !strings.Contains(c.storage, want) {
+			t.Errorf("storage manifest lacks %q:\n%s", want, c.storage)
+		}
+	}
+	if err := c.readAddons("", deploy); err != nil || c.storage != deploy {
+		t.Errorf("unmarked manifest changed (%v):\n%s", err, c.storage)
 	}
 }
