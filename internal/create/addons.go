@@ -47,8 +47,9 @@ func (c *cluster) readAddons(cni, storage string) error {
 	if strings.Contains(storage, patchMarker) {
 		// The provisioner's first API call went to the kubernetes Service
 		// before kube-proxy served it on its node, failed and restarted
-		// the pod (measured on 4-node clusters); it talks to the API
-		// server's endpoint directly instead, as the CNI agent does.
+		// the pod (measured on 4-node clusters). Like the CNI agent, it
+		// runs on the node's network (see the manifest) and is given the
+		// API server's endpoint, which the node's DNS resolves.
 		host, port, err := net.SplitHostPort(c.apiEndpoint)
 		if err != nil {
 			return fmt.Errorf("API endpoint %q: %w", c.apiEndpoint, err)
