@@ -54,7 +54,18 @@ nodes:
       - key: e2e.kina.dev/path
         value: join
         effect: PreferNoSchedule
-`, 3, checkWorkerPaths)
+`, 3, checkWorkerPaths, checkProvisionerStartedOnce)
+}
+
+// checkProvisionerStartedOnce: the storage provisioner must not restart
+// while the cluster comes up (it did when its first API call beat kube-proxy
+// on its node).
+func checkProvisionerStartedOnce(c *testCluster) {
+	c.t.Helper()
+	out := c.mustKubectl("", "get", "pods", "-n", "local-path-storage", "-o", "jsonpath={.items[*].status.containerStatuses[*].restartCount}")
+	if strings.TrimSpace(out) != "0" {
+		c.t.Errorf("local-path-provisioner restart counts %q, want one container that never restarted", out)
+	}
 }
 
 func checkWorkerPaths(c *testCluster) {
