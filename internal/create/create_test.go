@@ -222,7 +222,7 @@ const extractThen = "tar --extract --no-same-owner --directory=/ --file=- &&\n"
 
 // Every step that runs a command can fail; each failure must leave nothing behind.
 func TestFailureAtEveryStepCleansUp(t *testing.T) {
-	for _, step := range []string{"sh -c while :; do", "cat /kind/version", "tar --extract --no-same-owner --directory=/", "sh -c " + extractThen + "kubeadm init phase certs", "tar --create", "kubeadm init --config", "sh -c k=/etc/kubernetes/super-admin.conf", "kubeadm kubeconfig user", "sh -c " + extractThen + "systemctl mask", "sh -c systemctl unmask", "cat /etc/kubernetes/admin.conf", "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait"} {
+	for _, step := range []string{"sh -c n=0", "cat /kind/version", "tar --extract --no-same-owner --directory=/", "sh -c " + extractThen + "kubeadm init phase certs", "tar --create", "kubeadm init --config", "sh -c k=/etc/kubernetes/super-admin.conf", "kubeadm kubeconfig user", "sh -c " + extractThen + "systemctl mask", "sh -c systemctl unmask", "cat /etc/kubernetes/admin.conf", "kubectl --kubeconfig=/etc/kubernetes/admin.conf wait"} {
 		for _, mode := range []string{"fail", "cancel"} {
 			t.Run(mode+" "+step, func(t *testing.T) {
 				f := newFake()

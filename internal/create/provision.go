@@ -192,15 +192,21 @@ var bootTimeout = 2 * time.Minute
 // "offline" while the entrypoint runs and has no bus for a moment after it
 // execs systemd; after that `is-system-running --wait` blocks until boot
 // ends. One exec per node instead of one per try (each costs ~70 ms of host
-// CPU). Prints the final state; fails on a state that boot does not leave.
-const bootWaitScript = `while :; do
+// CPU). Prints the final state; fails on a state that boot does not leave,
+// and gives up by itself after ~2 minutes (bootTimeout's default) so that
+// no loop outlives a failed create in a retained node.
+const bootWaitScript = `n=0
+while [ $n -lt 2400 ]; do
+	n=$((n + 1))
 	s=$(systemctl is-system-running --wait 2>&1)
 	case $s in
 	running | degraded) echo "$s"; exit 0 ;;
 	offline | initializing | starting | *"Failed to connect to bus"*) sleep 0.05 ;;
 	*) echo "$s"; exit 1 ;;
 	esac
-done`
+done
+echo "$s"
+exit 1`
 
 // waitBooted blocks until systemd in node reports that boot finished.
 func waitBooted(ctx context.Context, p provider.Provider, node string) error {

@@ -76,7 +76,7 @@ func TestCreateOnAppleDouble(t *testing.T) {
 		"system status",
 		"network create --label dev.kina.owner=kina kina",
 		"run -d --name mac-control-plane",
-		"exec mac-control-plane sh -c while :; do",
+		"exec mac-control-plane sh -c n=0",
 		"exec mac-control-plane sysctl -w net.ipv4.ip_forward=1",
 		"exec mac-control-plane iptables -t mangle -A OUTPUT -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1220",
 		"exec mac-control-plane uname -r",
